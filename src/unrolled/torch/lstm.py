@@ -1,0 +1,144 @@
+r"""The LSTM cell and layer, with optional projection of the hidden state.
+
+Gates (PyTorch's order in the weights: input ``i``, forget ``f``, cell ``g``,
+output ``o``):
+
+.. math::
+
+    i_t &= \sigma(x_t W_{ii}^\top + b_{ii} + h_{t-1} W_{hi}^\top + b_{hi}) \\
+    f_t &= \sigma(x_t W_{if}^\top + b_{if} + h_{t-1} W_{hf}^\top + b_{hf}) \\
+    g_t &= \tanh(x_t W_{ig}^\top + b_{ig} + h_{t-1} W_{hg}^\top + b_{hg}) \\
+    o_t &= \sigma(x_t W_{io}^\top + b_{io} + h_{t-1} W_{ho}^\top + b_{ho}) \\
+    c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+    h_t &= o_t \odot \tanh(c_t) \qquad
+          \text{(with projection: } h_t = (o_t \odot \tanh(c_t)) W_{hr}^\top)
+
+The four gate blocks are stacked row-wise: ``W_ih = [W_ii; W_if; W_ig; W_io]``
+``(4H, H_in)``, ``W_hh`` ``(4H, H_out)``, ``b_ih``, ``b_hh`` ``(4H,)``, and with
+``proj_size = P > 0`` also ``W_hr`` ``(P, H)``; ``H_out = P`` if ``P > 0`` else ``H``.
+States: ``h`` ``(N, H_out)``, ``c`` ``(N, H)``.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import checks
+from .layer import RecurrentLayer, Weights, both_biases, cell_state, reset_uniform
+
+
+def lstm_step(gx: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w_hh: torch.Tensor,
+              w_hr: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """One LSTM step, given the input part of the gates.
+
+    Args:
+        gx: ``x_t W_ih^T + b_ih + b_hh``, ``(N, 4H)``.
+        h, c: ``(N, H_out)``, ``(N, H)``.
+        w_hh: ``(4H, H_out)``; w_hr: ``(P, H)`` or ``None``.
+
+    Returns:
+        ``(h_t, c_t)``, ``(N, H_out)`` and ``(N, H)``.
+    """
+    gates = torch.addmm(gx, h, w_hh.t())  # all four gates in one product: (N, 4H)
+    i, f, g, o = gates.chunk(4, dim=1)  # each (N, H)
+    i = torch.sigmoid(i)  # input gate: how much of the candidate to write
+    f = torch.sigmoid(f)  # forget gate: how much of the old cell to keep
+    g = torch.tanh(g)  # candidate cell values
+    o = torch.sigmoid(o)  # output gate: how much of the cell to show
+    c = f * c + i * g
+    h = o * torch.tanh(c)
+    if w_hr is not None:
+        h = h.mm(w_hr.t())  # projection (N, H) -> (N, P)
+    return h, c
+
+
+class LSTMCell(nn.Module):
+    """One LSTM step; drop-in for ``torch.nn.LSTMCell``, plus optional ``proj_size``.
+
+    ``forward(input, hx=None)``: ``input`` ``(N, H_in)`` or ``(H_in,)``, ``hx = (h, c)``
+    with ``h`` ``(N, H_out)``, ``c`` ``(N, H)`` (no ``N`` when unbatched; zeros if
+    omitted) -> ``(h', c')``.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device=None, dtype=None, *, proj_size: int = 0):
+        # Positional arguments as in torch.nn.LSTMCell; proj_size is ours, keyword-only.
+        super().__init__()
+        name = type(self).__name__
+        checks.check_sizes(name, input_size=input_size, hidden_size=hidden_size)
+        checks.check_proj_size(name, proj_size, hidden_size)
+        kw = {"device": device, "dtype": dtype}
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.bias, self.proj_size = bias, proj_size
+        H, H_out = hidden_size, proj_size or hidden_size
+        self.weight_ih = nn.Parameter(torch.empty(4 * H, input_size, **kw))
+        self.weight_hh = nn.Parameter(torch.empty(4 * H, H_out, **kw))
+        if bias:
+            self.bias_ih = nn.Parameter(torch.empty(4 * H, **kw))
+            self.bias_hh = nn.Parameter(torch.empty(4 * H, **kw))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        if proj_size > 0:
+            self.weight_hr = nn.Parameter(torch.empty(proj_size, H, **kw))
+        else:
+            self.register_parameter("weight_hr", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        reset_uniform(self, self.hidden_size)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}, bias={self.bias}"
+        return s + (f", proj_size={self.proj_size}" if self.proj_size else "")
+
+    def state_sizes(self) -> tuple[int, int]:
+        return (self.proj_size or self.hidden_size, self.hidden_size)
+
+    def _state(self, input, hx):
+        """Validated ``(x, h, c, batched)`` with a batch dimension."""
+        checks.check_input(type(self).__name__, input, self.input_size,
+                           {1: "(input_size,)", 2: "(batch, input_size)"})
+        batched = input.dim() == 2
+        x = input if batched else input.unsqueeze(0)
+        h, c = cell_state(type(self).__name__, hx, x, self.state_sizes(), batched)
+        return x, h, c, batched
+
+    def forward(self, input: torch.Tensor, hx=None) -> tuple[torch.Tensor, torch.Tensor]:
+        x, h, c, batched = self._state(input, hx)
+        gx = F.linear(x, self.weight_ih, both_biases(self.bias_ih, self.bias_hh))
+        h, c = lstm_step(gx, h, c, self.weight_hh, self.weight_hr)
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+class LSTM(RecurrentLayer):
+    """Multi-layer LSTM unrolled in Python; drop-in for ``torch.nn.LSTM``.
+
+    Parameters per layer ``k`` (suffix ``_reverse`` for the backward direction):
+    ``weight_ih_lk`` ``(4H, H_in)`` (``(4H, D * H_out)`` for ``k > 0``),
+    ``weight_hh_lk`` ``(4H, H_out)``, ``bias_ih_lk``, ``bias_hh_lk`` ``(4H,)``,
+    and ``weight_hr_lk`` ``(P, H)`` when ``proj_size = P > 0``.
+    ``forward(input, (h_0, c_0)=None) -> (output, (h_n, c_n))`` with ``h`` of
+    size ``H_out`` and ``c`` of size ``H``; see :class:`RecurrentLayer`.
+    """
+
+    gates = 4
+    state_names = ("h_0", "c_0")
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, proj_size, device, dtype)
+
+    def state_sizes(self) -> tuple[int, int]:
+        return (self.proj_size or self.hidden_size, self.hidden_size)
+
+    def project(self, x: torch.Tensor, w: Weights) -> torch.Tensor:
+        return F.linear(x, w.ih, both_biases(w.b_ih, w.b_hh))
+
+    def step(self, gx_t: torch.Tensor, state: tuple, w: Weights) -> tuple:
+        h, c = state
+        return lstm_step(gx_t, h, c, w.hh, w.hr)
