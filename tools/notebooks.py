@@ -42,7 +42,7 @@ def setup_source():
 
 
 def chapter_pages():
-    return sorted((ROOT / "book").glob("ch*.md"))
+    return sorted((ROOT / "book").glob("ch[0-9][0-9]_*.md"))
 
 
 def sync_text(text):

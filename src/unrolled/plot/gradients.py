@@ -1,0 +1,70 @@
+"""Figures about gradients through time: how far they reach, and what BPTT costs.
+
+Both functions take the numbers measured by a notebook and only draw them, so the
+figure always shows the run that produced the text around it.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def norm_vs_distance(distances, norms, *, ax=None, title=None, ylabel=None):
+    """Gradient norm against distance in time, one line per setting, log scale.
+
+    Parameters
+    ----------
+    distances : array of shape ``(K,)``
+        The distances ``T - t`` (steps between the loss and the state).
+    norms : dict ``label -> array of shape (K,)``
+        ``||dL/dh_t||`` (or any norm) per distance, e.g. one entry per spectral radius.
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 4.2))
+    else:
+        fig = ax.figure
+    cmap = plt.get_cmap("plasma")
+    labels = list(norms)
+    for i, label in enumerate(labels):
+        values = np.asarray(norms[label], dtype=float)
+        color = cmap(0.85 * i / max(1, len(labels) - 1))   # dark to light, all readable
+        ax.semilogy(distances, np.where(values > 0, values, np.nan), lw=2, color=color, label=str(label))
+    ax.set_xlabel("distance in time  $T - t$  (steps)")
+    ax.set_ylabel(ylabel or r"$\|\partial L / \partial h_t\|$")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=9, title_fontsize=9, title=None, loc="best", ncol=1 if len(labels) < 6 else 2)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def cost_vs_length(lengths, seconds, mib=None, *, figsize=(10, 3.8)):
+    """Time (and memory) of a forward and backward pass against sequence length.
+
+    Parameters
+    ----------
+    lengths : array of shape ``(K,)``
+    seconds : dict ``label -> array (K,)`` of wall-clock seconds per pass.
+    mib : optional dict ``label -> array (K,)`` of memory in MiB (e.g. saved activations).
+    """
+    ncols = 2 if mib else 1
+    fig, axes = plt.subplots(1, ncols, figsize=figsize if ncols == 2 else (figsize[0] / 2 + 1, figsize[1]))
+    axes = np.atleast_1d(axes)
+    markers = "osd^v"
+    for i, (label, values) in enumerate(seconds.items()):
+        axes[0].plot(lengths, 1e3 * np.asarray(values), marker=markers[i % 5], lw=1.8, label=label)
+    axes[0].set_xlabel("sequence length $T$")
+    axes[0].set_ylabel("time per forward + backward (ms)")
+    axes[0].set_ylim(bottom=0)
+    axes[0].legend(fontsize=9)
+    axes[0].grid(alpha=0.3)
+    if mib:
+        for i, (label, values) in enumerate(mib.items()):
+            axes[1].plot(lengths, values, marker=markers[i % 5], lw=1.8, label=label)
+        axes[1].set_xlabel("sequence length $T$")
+        axes[1].set_ylabel("memory kept for backward (MiB)")
+        axes[1].set_ylim(bottom=0)
+        axes[1].legend(fontsize=9)
+        axes[1].grid(alpha=0.3)
+    fig.tight_layout()
+    return fig

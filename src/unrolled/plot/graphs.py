@@ -1,0 +1,111 @@
+"""Computation graphs of a recurrent cell: folded (with its loop) and unrolled in time.
+
+The figures are schematic: boxes are vectors, arrows are weight matrices. Arrows that
+share a weight matrix share a colour, which is the point of the picture: an unrolled
+network has as many copies of ``W_hh`` as steps, but they are all the same matrix.
+"""
+
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+#: Colours of the three weight matrices of a vanilla RNN (colour-blind safe pairs).
+COLORS = {"xh": "#0072B2", "hh": "#D55E00", "hy": "#009E73", "node": "#f4f4f4", "text": "#222222"}
+
+_BOX_W, _BOX_H = 0.9, 0.6
+
+
+def _box(ax, x, y, label, *, fill=COLORS["node"], edge="#555555", style="round,pad=0.02,rounding_size=0.12"):
+    patch = FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle=style,
+                           facecolor=fill, edgecolor=edge, linewidth=1.4, zorder=2)
+    ax.add_patch(patch)
+    ax.text(x, y, label, ha="center", va="center", fontsize=13, color=COLORS["text"], zorder=3)
+    return patch
+
+
+def _arrow(ax, start, end, color, label=None, *, label_offset=(0.0, 0.0), rad=0.0, ls="-"):
+    arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color=color,
+                            linewidth=1.8, connectionstyle=f"arc3,rad={rad}", linestyle=ls,
+                            shrinkA=0, shrinkB=0, zorder=1)
+    ax.add_patch(arrow)
+    if label:
+        mx = (start[0] + end[0]) / 2 + label_offset[0]
+        my = (start[1] + end[1]) / 2 + label_offset[1]
+        ax.text(mx, my, label, ha="center", va="center", fontsize=11, color=color, zorder=3,
+                bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.9))
+    return arrow
+
+
+def _draw_folded(ax, x0=0.0):
+    """The cell with its recurrent loop, centred at ``x0``."""
+    _box(ax, x0, 0.0, r"$x_t$", fill="#e8f1fa")
+    _box(ax, x0, 1.5, r"$h_t$")
+    _box(ax, x0, 3.0, r"$y_t$", fill="#e6f5ef")
+    _arrow(ax, (x0, 0.3), (x0, 1.2), COLORS["xh"], r"$W_{xh}$", label_offset=(-0.45, 0))
+    _arrow(ax, (x0, 1.8), (x0, 2.7), COLORS["hy"], r"$W_{hy}$", label_offset=(-0.45, 0))
+    # The loop: leave the right side of h_t and come back into it, one step later.
+    _arrow(ax, (x0 + 0.3, 1.8), (x0 + 0.3, 1.2), COLORS["hh"], None, rad=-1.5)
+    ax.text(x0 + 0.95, 1.62, r"$W_{hh}$", ha="left", va="center", fontsize=11, color=COLORS["hh"])
+    ax.text(x0 + 0.95, 1.3, "one step later", ha="left", va="center", fontsize=8, color="#666666")
+
+
+def _draw_unrolled(ax, steps, x0=0.0, dx=1.7, inputs=None, outputs=None, labels=True, initial=True):
+    """``steps`` copies of the cell, left to right from ``x0``; returns the last x."""
+    inputs = [True] * steps if inputs is None else inputs
+    outputs = [True] * steps if outputs is None else outputs
+    xs = [x0 + dx * (t + (1 if initial else 0)) for t in range(steps)]
+    if initial:
+        _box(ax, x0, 1.5, r"$h_0$", fill="white", edge="#999999")
+    for t, x in enumerate(xs, start=1):
+        name = (lambda v: rf"${v}_{{{t}}}$") if labels else (lambda v: "")
+        _box(ax, x, 1.5, name("h"))
+        if inputs[t - 1]:
+            _box(ax, x, 0.0, name("x"), fill="#e8f1fa")
+            _arrow(ax, (x, 0.3), (x, 1.2), COLORS["xh"])
+        if outputs[t - 1]:
+            _box(ax, x, 3.0, name("y"), fill="#e6f5ef")
+            _arrow(ax, (x, 1.8), (x, 2.7), COLORS["hy"])
+        prev = x - dx
+        if t > 1 or initial:
+            _arrow(ax, (prev + _BOX_W / 2, 1.5), (x - _BOX_W / 2, 1.5), COLORS["hh"])
+    return xs[-1]
+
+
+def _finish(ax, xmin, xmax, ymin=-0.6, ymax=3.6):
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def folded_and_unrolled(steps=4, figsize=(10, 3.6)):
+    """The folded cell (left) and the same network unrolled over ``steps`` steps (right).
+
+    Every ``W_hh`` arrow on the right is the one loop on the left: one matrix, shared.
+    """
+    fig, ax = plt.subplots(figsize=figsize)
+    _draw_folded(ax, 0.0)
+    ax.text(2.55, 1.5, "unroll\n" + r"$\Longrightarrow$", ha="center", va="center", fontsize=12)
+    last = _draw_unrolled(ax, steps, x0=3.6)
+    ax.text(0.55, -0.75, "folded: one cell, a loop", ha="center", fontsize=10, color="#444444")
+    ax.text((3.6 + last) / 2, -0.75, f"unrolled over T = {steps} steps: "
+            r"the same $W_{xh}, W_{hh}, W_{hy}$ at every step",
+            ha="center", fontsize=10, color="#444444")
+    _finish(ax, -0.7, last + 0.7, ymin=-1.0)
+    fig.tight_layout()
+    return fig
+
+
+def mappings(steps=4, figsize=(12, 3.6)):
+    """Three uses of one unrolled cell: one-to-many, many-to-one, many-to-many."""
+    kinds = [
+        ("one-to-many\n(e.g. generate a sequence from a seed)", [True] + [False] * (steps - 1), [True] * steps),
+        ("many-to-one\n(e.g. classify a sentence)", [True] * steps, [False] * (steps - 1) + [True]),
+        ("many-to-many\n(e.g. tag every step)", [True] * steps, [True] * steps),
+    ]
+    fig, axes = plt.subplots(1, 3, figsize=figsize)
+    for ax, (title, ins, outs) in zip(axes, kinds):
+        last = _draw_unrolled(ax, steps, x0=0.0, dx=1.3, inputs=ins, outputs=outs, labels=False, initial=False)
+        ax.text(last / 2, -0.75, title, ha="center", va="top", fontsize=10, color="#444444")
+        _finish(ax, -0.6, last + 0.6, ymin=-1.6, ymax=3.4)
+    fig.tight_layout()
+    return fig

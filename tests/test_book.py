@@ -1,0 +1,192 @@
+"""The website: every page of the table of contents is built, executed without errors,
+has its Colab button pointing at a notebook that exists, and shows its figures.
+
+The build itself (``jupyter-book build . --all --warningiserror``) runs once per session,
+in the ``book_html`` fixture of ``conftest.py``; a warning fails it.
+"""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+import yaml
+
+from conftest import toc_files
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+
+pytestmark = pytest.mark.slow
+
+
+
+
+def source_of(page):
+    """The source file of a toc entry (``book/ch01_sequences`` -> ``book/ch01_sequences.md``)."""
+    for suffix in (".md", ".ipynb"):
+        if (ROOT / f"{page}{suffix}").exists():
+            return ROOT / f"{page}{suffix}"
+    return None
+
+
+def is_notebook_page(page):
+    """A page that runs as a notebook: an .ipynb, or a MyST notebook (.md with a kernelspec)."""
+    src = source_of(page)
+    if src is None:
+        return False
+    if src.suffix == ".ipynb":
+        return True
+    head = src.read_text().split("\n---", 1)[0]
+    return src.read_text().startswith("---") and "kernelspec:" in head
+
+
+def colab_prefix():
+    url = CONFIG["repository"]["url"].rstrip("/")
+    owner_repo = urlparse(url).path.strip("/")
+    branch = CONFIG["repository"].get("branch", "main")
+    colab = CONFIG["launch_buttons"]["colab_url"].rstrip("/")
+    return f"{colab}/github/{owner_repo}/blob/{branch}/"
+
+
+class _Page(HTMLParser):
+    """Collects links, images and the text of executed cell outputs of one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.images, self.outputs = [], [], []
+        self._depth = 0          # > 0 while inside a cell output
+        self._stack = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "img" and attrs.get("src"):
+            self.images.append(attrs["src"])
+        if tag in {"br", "img", "hr", "input", "meta", "link"}:
+            return
+        classes = (attrs.get("class") or "").split()
+        opens_output = "cell_output" in classes
+        self._stack.append(opens_output)
+        if opens_output:
+            self._depth += 1
+            self.outputs.append("")
+
+    def handle_endtag(self, tag):
+        if tag in {"br", "img", "hr", "input", "meta", "link"} or not self._stack:
+            return
+        if self._stack.pop():
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth > 0:
+            self.outputs[-1] += data
+
+
+def parse(html_file):
+    page = _Page()
+    page.feed(html_file.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def pages(book_html):
+    """toc entry -> (html file, parsed page)."""
+    result = {}
+    for entry in toc_files():
+        html = book_html / f"{entry}.html"
+        if html.exists():
+            result[entry] = (html, parse(html))
+    return result
+
+
+def test_every_toc_page_has_html(book_html):
+    missing = [entry for entry in toc_files() if not (book_html / f"{entry}.html").exists()]
+    assert not missing, f"pages in _toc.yml without an HTML file in {book_html}: {missing}"
+    assert (book_html / "index.html").exists()
+
+
+# What an executed error looks like in a page: a traceback, or "SomethingError: ..." at the
+# start of a line of output. Numbers in tables ("max |error|") do not match.
+ERROR_RE = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(Error|Exception): ", re.M)
+
+
+def test_no_errors_in_outputs(pages):
+    bad = {}
+    for entry, (_, page) in pages.items():
+        hits = [out.strip()[:300] for out in page.outputs if ERROR_RE.search(out)]
+        if hits:
+            bad[entry] = hits
+    assert not bad, f"error output in executed cells: {bad}"
+
+
+def test_no_error_markup(pages):
+    """myst-nb marks error outputs and stderr streams with classes of their own."""
+    bad = [entry for entry, (html, _) in pages.items()
+           if re.search(r'class="[^"]*\b(output traceback|output error)\b', html.read_text(encoding="utf-8"))]
+    assert not bad, f"pages with error outputs: {bad}"
+
+
+def test_notebook_pages_have_colab_link_to_existing_ipynb(pages):
+    prefix = colab_prefix()
+    problems = []
+    notebook_pages = [entry for entry in pages if is_notebook_page(entry)]
+    assert notebook_pages, "no notebook pages found in the toc"
+    for entry in notebook_pages:
+        _, page = pages[entry]
+        colab = [link for link in page.links if link.startswith(prefix)]
+        if not colab:
+            problems.append(f"{entry}: no link starting with {prefix}")
+            continue
+        for link in colab:
+            target = unquote(link[len(prefix):].split("#")[0].split("?")[0])
+            if not target.endswith(".ipynb"):
+                problems.append(f"{entry}: Colab link to a non-notebook {target}")
+            elif not (ROOT / target).is_file():
+                problems.append(f"{entry}: Colab link to {target}, which is not in the repository")
+    assert not problems, "\n".join(problems)
+
+
+def test_figures_exist(pages, book_html):
+    missing = []
+    n_images = 0
+    for entry, (html, page) in pages.items():
+        for src in page.images:
+            if src.startswith(("http://", "https://", "data:")):
+                continue
+            n_images += 1
+            if not (html.parent / unquote(src.split("#")[0])).resolve().is_file():
+                missing.append(f"{entry}: {src}")
+    assert not missing, f"images referenced but not in the build: {missing}"
+    assert n_images > 0, "no figures at all in the built pages"
+
+
+def test_chapter_figures_rendered(pages):
+    """Each chapter page shows at least one figure produced by its executed cells."""
+    chapters = [entry for entry in pages
+                if entry.startswith("book/") and re.match(r"ch\d\d_", Path(entry).name)]
+    without = [entry for entry in chapters
+               if not any("_images/" in src for src in pages[entry][1].images)]
+    assert not without, f"chapters without an executed figure: {without}"
+
+
+def test_internal_links_resolve(pages, book_html):
+    broken = []
+    for entry, (html, page) in pages.items():
+        for link in page.links:
+            parsed = urlparse(link)
+            if parsed.scheme or link.startswith(("#", "mailto:")) or not parsed.path:
+                continue
+            if not (html.parent / unquote(parsed.path)).resolve().exists():
+                broken.append(f"{entry}: {link}")
+    assert not broken, f"links to files missing from the build: {broken}"
+
+
+def test_bibliography_lists_primary_sources(book_html):
+    text = (book_html / "book" / "bibliography.html").read_text(encoding="utf-8").lower()
+    for needle in ["Long Short-Term Memory", "Learning to Forget", "Backpropagation Through Time",
+                   "Finding Structure in Time", "Bidirectional Recurrent Neural Networks",
+                   "Search Space Odyssey", "Large Scale Acoustic Modeling"]:
+        assert needle.lower() in text, f"bibliography page lacks {needle!r}"
