@@ -52,6 +52,40 @@ def _jupyter_book():
     return str(exe) if exe.exists() else "jupyter-book"
 
 
+_BUILD = {}  # the background build: {"proc": Popen, "cmd": [...], "start": t, "log": file}
+
+
+def _start_build():
+    """Start ``jupyter-book build`` in the background (once), so that it runs while the
+    rest of the suite does: on two cores the build and the other tests overlap."""
+    if _BUILD or os.environ.get("UNROLLED_BOOK_HTML"):
+        return
+    env = dict(os.environ, UNROLLED_BUILD="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore")
+    cmd = [_jupyter_book(), "build", ".", "--all", "--warningiserror", "--keep-going"]
+    if os.environ.get("UNROLLED_TOC"):
+        cmd += ["--toc", str(toc_path())]
+    BUILD_LOG.parent.mkdir(parents=True, exist_ok=True)
+    log = open(BUILD_LOG, "w")
+    _BUILD.update(cmd=cmd, start=time.time(), log=log,
+                  proc=subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the tests that need the built site last, and start building it right away."""
+    needs_book = [it for it in items if "book_html" in getattr(it, "fixturenames", ())]
+    if not needs_book:
+        return
+    others = [it for it in items if it not in needs_book]
+    items[:] = others + needs_book
+    _start_build()
+
+
+def pytest_unconfigure(config):
+    proc = _BUILD.get("proc")
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+
+
 @pytest.fixture(scope="session")
 def book_html():
     """Path of the built website's root folder (with index.html)."""
@@ -62,19 +96,15 @@ def book_html():
             pytest.fail(f"UNROLLED_BOOK_HTML={reuse} has no index.html; unset it to build the book")
         return path
 
-    env = dict(os.environ, UNROLLED_BUILD="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore")
-    cmd = [_jupyter_book(), "build", ".", "--all", "--warningiserror", "--keep-going"]
-    if os.environ.get("UNROLLED_TOC"):
-        cmd += ["--toc", str(toc_path())]
-    start = time.time()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    BUILD_LOG.parent.mkdir(parents=True, exist_ok=True)
-    BUILD_LOG.write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr)
-    print(f"\nbook: built in {time.time() - start:.0f} s (log: {BUILD_LOG.relative_to(ROOT)})")
-    if proc.returncode != 0:
+    _start_build()
+    proc, cmd = _BUILD["proc"], _BUILD["cmd"]
+    returncode = proc.wait()
+    _BUILD["log"].close()
+    print(f"\nbook: built in {time.time() - _BUILD['start']:.0f} s (log: {BUILD_LOG.relative_to(ROOT)})")
+    if returncode != 0:
         # Sphinx reports warnings as "WARNING:" / "ERROR:" lines; show those first.
-        lines = (proc.stdout + proc.stderr).splitlines()
+        lines = BUILD_LOG.read_text().splitlines()
         problems = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
         tail = "\n".join(problems[:40] or lines[-40:])
-        pytest.fail(f"`{' '.join(cmd)}` failed (exit {proc.returncode}); full log in {BUILD_LOG}:\n{tail}")
+        pytest.fail(f"`{' '.join(cmd)}` failed (exit {returncode}); full log in {BUILD_LOG}:\n{tail}")
     return ROOT / "_build" / "html"
