@@ -70,14 +70,19 @@ def _start_build():
                   proc=subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
 
 
+def _needs_book(item):
+    return "book_html" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """Run the tests that need the built site last, and start building it right away."""
-    needs_book = [it for it in items if "book_html" in getattr(it, "fixturenames", ())]
-    if not needs_book:
-        return
-    others = [it for it in items if it not in needs_book]
-    items[:] = others + needs_book
-    _start_build()
+    """Run the tests that need the built site last."""
+    items[:] = [it for it in items if not _needs_book(it)] + [it for it in items if _needs_book(it)]
+
+
+def pytest_collection_finish(session):
+    """Start building the site right away if a selected test needs it (after -m/-k)."""
+    if any(_needs_book(it) for it in session.items):
+        _start_build()
 
 
 def pytest_unconfigure(config):
