@@ -1,0 +1,92 @@
+"""Figures of training runs: loss curves against a baseline, and model comparisons.
+
+    from unrolled.plot import training
+    training.loss_curves({"vanilla RNN": rnn_losses, "LSTM": lstm_losses},
+                         baseline=0.167, baseline_label="predict the mean")   # chapter 3
+    training.comparison_bars({"LSTM": {...}, "GRU": {...}},
+                             metrics={"parameters": "{:,.0f}", "s / epoch": "{:.1f}"})  # chapter 4
+
+The notebook trains and measures; these functions only draw the numbers they are given.
+Every function returns the matplotlib ``Figure``; nothing is shown or saved here.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = ["loss_curves", "comparison_bars"]
+
+COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink"]
+
+
+def loss_curves(histories, *, baseline=None, baseline_label="baseline", xlabel="epoch",
+                ylabel="validation loss", logy=True, ax=None, title=None, figsize=(7, 4)):
+    """One loss curve per model against the epoch, with an optional baseline line.
+
+    Parameters
+    ----------
+    histories : dict ``label -> sequence of float``
+        The loss after each epoch (epoch 1 first).
+    baseline : optional float
+        The loss of a trivial predictor, drawn as a dashed horizontal line.
+    logy : bool
+        Log scale for the loss (default), so that a model far below the baseline and one
+        at the baseline both stay readable.
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    else:
+        fig = ax.figure
+    for i, (label, losses) in enumerate(histories.items()):
+        losses = np.asarray(losses, dtype=float)
+        epochs = np.arange(1, len(losses) + 1)
+        ax.plot(epochs, losses, marker="o", ms=3.5, lw=2, color=COLORS[i % len(COLORS)], label=label)
+    if baseline is not None:
+        ax.axhline(baseline, color="0.3", ls="--", lw=1.3, label=f"{baseline_label} ({baseline:.3f})")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=9, loc="best")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def comparison_bars(results, metrics, *, logy=(), title=None, figsize=None):
+    """Small multiples: one bar chart per metric, one bar per model.
+
+    Parameters
+    ----------
+    results : dict ``model label -> dict metric -> float``
+    metrics : dict ``metric -> format string`` (e.g. ``{"parameters": "{:,.0f}"}``) or a
+        list of metric names; the format labels each bar with its value.
+    logy : metrics to draw on a log scale (e.g. a final loss far below the baseline).
+    """
+    if not isinstance(metrics, dict):
+        metrics = {m: "{:.3g}" for m in metrics}
+    models = list(results)
+    if figsize is None:
+        figsize = (3.2 * len(metrics), 3.0)
+    fig, axes = plt.subplots(1, len(metrics), figsize=figsize)
+    axes = np.atleast_1d(axes)
+    for ax, (metric, fmt) in zip(axes, metrics.items()):
+        vals = [float(results[m][metric]) for m in models]
+        bars = ax.bar(models, vals, color=[COLORS[i % len(COLORS)] for i in range(len(models))])
+        if metric in logy:
+            ax.set_yscale("log")
+        else:
+            ax.set_ylim(0, max(vals) * 1.2 if max(vals) > 0 else 1)
+        for b, v in zip(bars, vals):
+            ax.annotate(fmt.format(v), (b.get_x() + b.get_width() / 2, v), xytext=(0, 2),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=9)
+        ax.set_title(metric, fontsize=10)
+        ax.tick_params(axis="x", labelsize=9)
+        ax.grid(axis="y", alpha=0.3)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
