@@ -5,6 +5,10 @@
     graphs.mappings()                                 # chapter 1: one-to-many, many-to-one, ...
     gradients.norm_vs_distance(distances, norms)      # chapter 2: vanishing / exploding gradients
     gradients.cost_vs_length(lengths, seconds, mib)   # chapter 2: time and memory of BPTT
+    gates.heatmaps(...)                               # chapter 3: gate activations over time
+    training.loss_curves(...)                         # chapters 3-4: losses against a baseline
+    sequences.continuations(...)                      # chapters 5-7: sine continuations, predictions
+    forecast, speed                                   # chapters 9-10: forecasts, timings
 
 Every function returns the matplotlib ``Figure``; nothing is shown or saved here, so the
 notebook decides. Submodules are imported on first use (``unrolled.plot.graphs`` works
@@ -13,11 +17,11 @@ after ``import unrolled.plot``), so importing this package does not import matpl
 
 import importlib
 
-__all__ = ["graphs", "gradients"]
+__all__ = ["graphs", "gradients", "gates", "training", "sequences", "forecast", "speed"]
 
 
 def __getattr__(name):
-    # Lazy submodules: any module of this package (ours or a colleague's) by attribute.
+    # Lazy submodules: any module of this package, by attribute.
     try:
         return importlib.import_module(f"{__name__}.{name}")
     except ModuleNotFoundError as err:
