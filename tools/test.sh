@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"   # as if .venv were activated
 export TF_CPP_MIN_LOG_LEVEL=2
 # The book build, the gradings and the tests run side by side on a 2-core machine:
 # one thread per process avoids the oversubscription that makes small torch ops stall.

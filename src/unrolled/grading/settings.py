@@ -4,6 +4,9 @@ Kept here, inside the package, so that a learner who installed ``unrolled[grade]
 git grades with exactly the settings the instructors use.
 """
 
+import os
+import sys
+
 #: Seconds one cell may run under autograding before it is interrupted and scores 0.
 #: Exercises train briefly under grading (``unrolled.env.grading()``), so a correct
 #: answer needs a few seconds; the limit only stops endless loops.
@@ -25,6 +28,11 @@ def apply(c, timeout=None):
 
     from .feedback import TrimHiddenTracebacks
 
+    # nbgrader runs the `alembic` command of its own environment: find it even when that
+    # environment (e.g. .venv) is not activated.
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     c.Execute.timeout = int(timeout or CELL_TIMEOUT)
     c.Execute.interrupt_on_timeout = True
     # After a cell is interrupted, wait for the kernel to settle instead of failing the
