@@ -13,10 +13,14 @@ Text (``unrolled.data.text``):
     ``files/ATTRIBUTION.md``), :func:`tokenize`, :class:`Vocab`, :func:`pad_sequences`
     (0 = padding), and :func:`imdb` (download with an offline fallback that says so).
 
+Climate (``unrolled.data.climate``): :func:`elnino`, the monthly Niño 1+2 sea surface
+temperature 1950-2010 (NOAA, public domain; shipped in ``files/``).
+
 Downloads (``unrolled.data.download``): cached in ``~/.cache/unrolled`` (or
 ``$UNROLLED_CACHE``), sha256-checked; ``UNROLLED_OFFLINE=1`` disables them.
 """
 
+from .climate import elnino
 from .download import ChecksumError, OfflineError, fetch, shipped
 from .series import Series, eeg, goog, naive_forecast, stocks, window
 from .synthetic import (ADDING_BASELINE_MSE, adding_problem, future_context_chance,
@@ -29,4 +33,5 @@ __all__ = [
     "future_context_chance", "window", "naive_forecast", "Series", "goog", "stocks", "eeg",
     "sentiment_sentences", "Sentences", "time_machine", "tokenize", "Vocab", "pad_sequences",
     "PAD", "UNK", "imdb", "TextData", "fetch", "shipped", "OfflineError", "ChecksumError",
+    "elnino",
 ]

@@ -27,6 +27,7 @@ FILES = Path(__file__).resolve().parent / "files"
 SHIPPED_SHA256 = {
     "sentiment_sentences.tsv": "b24468f69d778217248cdb5781361b340418976e18bb07effaa8ef8869c24804",
     "time_machine.txt": "25a6f0487c3740068c78a0240506d91bc69cbfb8ab33ffb6c930044462d58d1a",
+    "elnino.csv": "b647be00e0fd264be9764e317e6b963f35030014ecca2b21b204521716e463ad",
 }
 
 
