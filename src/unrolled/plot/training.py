@@ -13,7 +13,7 @@ Every function returns the matplotlib ``Figure``; nothing is shown or saved here
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["loss_curves", "comparison_bars"]
+__all__ = ["loss_curves", "comparison_bars", "width_depth"]
 
 COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink"]
 
@@ -88,5 +88,40 @@ def comparison_bars(results, metrics, *, logy=(), title=None, figsize=None):
             ax.spines[side].set_visible(False)
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def width_depth(sweeps, *, baseline=None, figsize=(9, 3.4)):
+    """Chapter 6: a width/depth sweep, test error against parameters and time against depth.
+
+    Args:
+        sweeps: ``{label: rows}``, each row ``(hidden, layers, params, test_mse, seconds)``.
+        baseline: a horizontal reference line for the error (e.g. predicting the mean).
+
+    Returns:
+        The matplotlib ``Figure``.
+    """
+    fig, (ax_err, ax_time) = plt.subplots(1, 2, figsize=figsize)
+    markers = {1: "o", 2: "s", 3: "^", 4: "D"}
+    for (label, rows), color in zip(sweeps.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
+        for hidden, layers, params, mse, seconds in rows:
+            ax_err.scatter(params, mse, color=color, marker=markers.get(layers, "x"), s=40)
+            ax_err.annotate(f"{hidden}x{layers}", (params, mse), textcoords="offset points",
+                            xytext=(4, 4), fontsize=7, color=color)
+        for hidden in sorted({r[0] for r in rows}):
+            pts = sorted((r[1], r[4]) for r in rows if r[0] == hidden)
+            ax_time.plot(*zip(*pts), marker="o", color=color,
+                         linestyle="-" if hidden == min(r[0] for r in rows) else "--",
+                         label=f"{label}, {hidden} units")
+    if baseline is not None:
+        ax_err.axhline(baseline, color="gray", linestyle=":", label="predict the mean")
+        ax_err.legend(fontsize=8, loc="center right")
+    ax_err.set(xscale="log", yscale="log", xlabel="parameters", ylabel="test MSE",
+               title="error against size (marker: layers)")
+    ax_err.xaxis.set_minor_formatter(plt.NullFormatter())
+    ax_time.set(xlabel="layers", ylabel="training seconds", title="time against depth")
+    ax_time.set_xticks(sorted({r[1] for rows in sweeps.values() for r in rows}))
+    ax_time.legend(fontsize=7)
     fig.tight_layout()
     return fig
