@@ -2,8 +2,6 @@
 the grader's error handling (fast tests; the round trips are in test_grading.py)."""
 
 import json
-import os
-import re
 import subprocess
 import sys
 from pathlib import Path

@@ -4,7 +4,6 @@ The gradings run once per session as subprocesses of ``unrolled grade --json`` (
 time: each has its own temporary course and kernel), and the tests read their results.
 """
 
-import copy
 import json
 import os
 import subprocess
