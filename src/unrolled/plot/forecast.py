@@ -41,8 +41,7 @@ def splits(dates, values, parts, *, unit="steps", ylabel="value", title=None, fi
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(parts),
               frameon=False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    ax.spines[["top", "right"]].set_visible(False)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -91,7 +90,6 @@ def predictions(dates, truth, forecasts, *, errors=True, ylabel="value", title=N
         ax_err.grid(True, alpha=0.3)
     for a in (ax, ax_err):
         if a is not None:
-            for side in ("top", "right"):
-                a.spines[side].set_visible(False)
+            a.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

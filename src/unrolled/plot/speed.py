@@ -59,8 +59,7 @@ def variants(times, *, reference=None, passes=None, unit="ms", title=None, figsi
     ax.set_xlabel(f"time ({unit}), median")
     ax.legend(loc="lower right", fontsize=9)
     ax.grid(axis="x", alpha=0.3)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title)
     fig.tight_layout()
@@ -102,8 +101,7 @@ def cost_vs_length(rows, *, title=None, figsize=(10, 3.8)):
         ax.set_ylim(bottom=0)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        ax.spines[["top", "right"]].set_visible(False)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

@@ -84,8 +84,7 @@ def comparison_bars(results, metrics, *, logy=(), title=None, figsize=None):
         ax.set_title(metric, fontsize=10)
         ax.tick_params(axis="x", labelsize=9)
         ax.grid(axis="y", alpha=0.3)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        ax.spines[["top", "right"]].set_visible(False)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
