@@ -190,3 +190,35 @@ def test_bibliography_lists_primary_sources(book_html):
                    "Finding Structure in Time", "Bidirectional Recurrent Neural Networks",
                    "Search Space Odyssey", "Large Scale Acoustic Modeling"]:
         assert needle.lower() in text, f"bibliography page lacks {needle!r}"
+
+
+# Start-up chatter of TensorFlow / oneDNN / absl (printed on stderr, some of it from C++):
+# nb_output_stderr: remove in _config.yml keeps it out of the pages.
+STARTUP_RE = re.compile(r"oneDNN custom operations|absl::InitializeLog|TF_ENABLE_ONEDNN_OPTS"
+                        r"|This TensorFlow binary is optimized|Unable to register cu(DNN|FFT|BLAS)"
+                        r"|computation_placer|cuda_(dnn|fft|blas)\.cc")
+# A repr that nobody meant to print, e.g. `<torch._C.Generator at 0x7f...>` after a
+# `torch.manual_seed(0)` that ends a cell.
+REPR_RE = re.compile(r"<[\w.]+(?: object)? at 0x[0-9a-fA-F]+>")
+
+
+def test_no_framework_startup_lines_in_pages(pages):
+    bad = {entry: [m.group(0) for out in page.outputs for m in STARTUP_RE.finditer(out)]
+           for entry, (_, page) in pages.items()}
+    bad = {k: v for k, v in bad.items() if v}
+    assert not bad, f"TensorFlow/oneDNN start-up lines in the pages: {bad}"
+
+
+def test_no_stray_reprs_in_pages(pages):
+    bad = {entry: [m.group(0) for out in page.outputs for m in REPR_RE.finditer(out)]
+           for entry, (_, page) in pages.items()}
+    bad = {k: v for k, v in bad.items() if v}
+    assert not bad, f"stray reprs in cell outputs (end the line with ';'): {bad}"
+
+
+def test_quiet_patterns_match_what_they_must():
+    assert STARTUP_RE.search("I0000 port.cc:153] oneDNN custom operations are on.")
+    assert STARTUP_RE.search("WARNING: All log messages before absl::InitializeLog() is called")
+    assert REPR_RE.search("<torch._C.Generator at 0x7f3a2c1b5d30>")
+    assert REPR_RE.search("<keras.src.callbacks.history.History object at 0x7f00aa>")
+    assert not REPR_RE.search("PyTorch 2.13.0+cpu: cpu (CPU) | Keras 3.15.1")

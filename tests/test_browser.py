@@ -1,13 +1,21 @@
 """The built website in a real headless browser (Debian's chromium, driven by Playwright).
 
 Pages load without JavaScript errors, the PyTorch/Keras tabs switch together and stay
-switched on the next page, Colab links are well-formed, images load, and math is there
-for MathJax. The site is served over http on 127.0.0.1 (as a reader's browser would see
-it), never from the internet; requests to other hosts (e.g. the MathJax CDN) may fail
-offline and are ignored.
+switched on the next page, Colab links are well-formed, images load. The site is served
+over http on 127.0.0.1 (as a reader's browser would see it) to a browser that is
+offline: every request to another host is aborted (and recorded), so what the pages
+show is what a reader without network sees.
 
-Set ``UNROLLED_SHOTS=/some/dir`` to also save screenshots of every chapter at desktop
-(1280 px) and phone (390 px) widths.
+Reading the site (issue 10), on every page of the toc:
+- math is typeset by the site's own MathJax: MathJax output present, no math left as
+  raw TeX, no TeX error, aligned blocks rendered as multi-line display blocks;
+- at 1280 px no block of the main column (code, output, table, display math) is wider
+  than the column or needs a horizontal scrollbar, in either framework tab;
+- at 390 px the page itself never scrolls sideways (a block may).
+Run with ``-s`` to see the counts per page ("site:" lines).
+
+Set ``UNROLLED_SHOTS=/some/dir`` to also save screenshots of every page at desktop
+(1280 px) and phone (390 px) widths, in both framework tabs.
 """
 
 import functools
@@ -57,6 +65,19 @@ def site(book_html):
     server.server_close()
 
 
+#: Requests to other hosts that the offline browser aborted (url -> count).
+EXTERNAL = {}
+
+
+def _offline(route):
+    url = route.request.url
+    if is_local(url):
+        route.continue_()
+    else:
+        EXTERNAL[url] = EXTERNAL.get(url, 0) + 1
+        route.abort("internetdisconnected")
+
+
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -65,6 +86,7 @@ def browser():
             context = pw.chromium.launch_persistent_context(
                 profile, executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS,
                 viewport={"width": 1280, "height": 900})
+            context.route("**/*", _offline)       # offline: nothing leaves 127.0.0.1
             yield context
             context.close()
 
@@ -83,8 +105,10 @@ def is_local(url):
 def collect_errors(page):
     """Record JS errors of a page: uncaught exceptions and console errors.
 
-    Console errors about failed requests to other hosts (the offline MathJax CDN, fonts)
-    are not the site's fault and are ignored; failed local requests are not.
+    Console errors about failed requests to other hosts (aborted: the browser is
+    offline) are recorded in ``external_failures``, not as errors: what the page needs
+    is served by the site itself, which ``test_math_typeset_offline`` checks for
+    MathJax. Failed local requests are errors.
     """
     errors, external_failures = [], set()
 
@@ -121,16 +145,6 @@ def test_pages_load_without_js_errors(site, page):
         if errors:
             break
     assert not errors, f"JavaScript errors on {checked[-1]}:\n" + "\n".join(errors)
-
-
-def test_math_is_present(site, page):
-    """Pages with equations carry them for MathJax (which may come from a CDN, offline here)."""
-    page.goto(f"{site}/book/ch02_bptt.html", wait_until="load")
-    n_math = page.locator(".math").count()
-    html = page.content()
-    assert n_math > 0, "no .math elements on the BPTT chapter"
-    assert "\\(" in html or "\\[" in html or "$$" in html, "no MathJax delimiters on the BPTT chapter"
-    assert page.locator("script[src*='mathjax' i]").count() > 0, "MathJax is not loaded by the page"
 
 
 def _selected_frameworks(page):
@@ -211,15 +225,170 @@ def test_images_load(site, page):
     assert not broken, f"images that did not load: {broken}"
 
 
+# --- Reading the site (issue 10) -------------------------------------------------------
+
+DESKTOP, PHONE = 1280, 390
+
+
+def _goto(page, url):
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.ok, f"{url}: HTTP {response and response.status}"
+    # MathJax typesets after load; wait for it where the page has math.
+    page.evaluate("""async () => {
+        if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+            await MathJax.startup.promise;
+        }
+    }""")
+    page.wait_for_timeout(100)
+
+
+def _choose(page, framework):
+    """Select ``framework`` in every tab-set (the tabs are synced: one click does it)."""
+    label = page.locator(f'label.sd-tab-label[data-sync-id="{framework}"]').first
+    if label.count():
+        label.scroll_into_view_if_needed()
+        label.click()
+        page.wait_for_timeout(100)
+
+
+MATH_JS = r"""() => {
+    const article = document.querySelector('article.bd-article') || document.querySelector('article');
+    const typeset = article.querySelectorAll('mjx-container').length;
+    // A math element that MathJax did not replace still holds its TeX.
+    const raw = Array.from(article.querySelectorAll('.math'))
+        .filter(el => !el.querySelector('mjx-container'))
+        .map(el => el.textContent.trim().slice(0, 80));
+    // TeX delimiters left in the prose (outside code and typeset math).
+    const prose = article.cloneNode(true);
+    prose.querySelectorAll('pre, code, mjx-container, script, style').forEach(n => n.remove());
+    const delims = (prose.textContent.match(/\\\(|\\\[|\$\$/g) || []).length;
+    const errors = Array.from(article.querySelectorAll('mjx-merror'))
+        .map(el => el.closest('mjx-container').getAttribute('aria-label') || el.textContent);
+    const items = (window.MathJax && MathJax.startup && MathJax.startup.document)
+        ? Array.from(MathJax.startup.document.math) : [];
+    const blocks = items.filter(m => /\\begin\{(aligned|align|gathered|split)\*?\}/.test(m.math))
+        .map(m => ({tex: m.math.trim().slice(0, 60), display: !!m.display,
+                    rows: m.typesetRoot ? m.typesetRoot.querySelectorAll('mjx-mtr, mjx-mlabeledtr').length : 0,
+                    height: m.typesetRoot ? m.typesetRoot.getBoundingClientRect().height : 0,
+                    rowsInTex: m.math.split('\\\\').length}));
+    const local = Array.from(document.querySelectorAll('script[src*="mathjax" i]'))
+        .map(s => s.src);
+    return {typeset, raw, delims, errors, blocks, scripts: local};
+}"""
+
+
+OVERFLOW_JS = r"""() => {
+    const article = document.querySelector('article.bd-article') || document.querySelector('article');
+    const right = article.getBoundingClientRect().right + 1;
+    const sel = 'pre, div.cell_output, div.output, table, div.highlight, '
+              + 'mjx-container[display="true"], img, figure, div.sd-tab-set';
+    let checked = 0;
+    const over = [];
+    for (const el of article.querySelectorAll(sel)) {
+        if (el.getClientRects().length === 0) continue;         // hidden: the other tab
+        checked += 1;
+        const box = el.getBoundingClientRect();
+        const scrolls = el.scrollWidth > el.clientWidth + 1;
+        if (scrolls || box.right > right) {
+            over.push(`${el.tagName.toLowerCase()}.${(el.className.baseVal ?? el.className)
+                .toString().split(' ')[0]}: ${el.scrollWidth}px in ${el.clientWidth}px`
+                + ` (right edge ${Math.round(box.right)} / ${Math.round(right)}): `
+                + (el.innerText || '').trim().split('\n')[0].slice(0, 70));
+        }
+    }
+    return {checked, over};
+}"""
+
+
+def _pages():
+    return [entry for entry in toc_files()]
+
+
+def test_math_typeset_offline(site, page):
+    """Every formula is typeset by the MathJax the site serves itself, with no network."""
+    errors, _ = collect_errors(page)
+    problems, lines, total = [], [], 0
+    for entry in _pages():
+        _goto(page, f"{site}/{entry}.html")
+        info = page.evaluate(MATH_JS)
+        total += info["typeset"]
+        lines.append(f"site: {entry}: {info['typeset']} math typeset, {len(info['raw'])} raw, "
+                     f"{len(info['errors'])} TeX errors, {len(info['blocks'])} aligned blocks")
+        if info["scripts"] and not all(is_local(src) for src in info["scripts"]):
+            problems.append(f"{entry}: MathJax loaded from another host: {info['scripts']}")
+        if info["raw"] or info["delims"]:
+            problems.append(f"{entry}: {len(info['raw'])} math spans left as TeX "
+                            f"({info['raw'][:3]}), {info['delims']} raw delimiters in the prose")
+        if info["errors"]:
+            problems.append(f"{entry}: TeX errors: {info['errors'][:3]}")
+        for block in info["blocks"]:
+            if not block["display"] or block["rows"] < min(2, block["rowsInTex"]) or block["height"] < 30:
+                problems.append(f"{entry}: aligned math not rendered as a block: {block}")
+    print("\n" + "\n".join(lines))
+    assert total > 0, "no typeset math anywhere on the site"
+    assert not problems, "\n".join(problems)
+    assert not errors, "JavaScript errors while typesetting:\n" + "\n".join(errors)
+
+
+def test_nothing_clipped_at_desktop_width(site, page):
+    """At 1280 px, no code block, output, table or formula is wider than the main
+    column or scrolls sideways, in either framework tab."""
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    problems, lines = [], []
+    for entry in _pages():
+        _goto(page, f"{site}/{entry}.html")
+        counts = []
+        for framework in ("torch", "keras"):
+            _choose(page, framework)
+            info = page.evaluate(OVERFLOW_JS)
+            counts.append(f"{framework} {len(info['over'])}/{info['checked']}")
+            problems += [f"{entry} ({framework} tab): {o}" for o in info["over"]]
+        lines.append(f"site: {entry}: overflowing blocks at {DESKTOP} px: " + ", ".join(counts))
+    _choose(page, "torch")
+    print("\n" + "\n".join(lines))
+    assert not problems, f"{len(problems)} blocks overflow the main column at {DESKTOP} px:\n" \
+        + "\n".join(problems[:60])
+
+
+def test_page_never_scrolls_sideways_on_a_phone(site, page):
+    """At 390 px the document is no wider than the viewport (a block may scroll)."""
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    wide, lines = [], []
+    for entry in _pages():
+        _goto(page, f"{site}/{entry}.html")
+        for framework in ("torch", "keras"):
+            _choose(page, framework)
+            width = page.evaluate("() => Math.max(document.documentElement.scrollWidth, "
+                                  "document.body.scrollWidth)")
+            if width > PHONE + 1:
+                wide.append(f"{entry} ({framework} tab): {width} px wide")
+        lines.append(f"site: {entry}: document {width} px at {PHONE} px")
+    _choose(page, "torch")
+    print("\n" + "\n".join(lines))
+    assert not wide, "pages wider than a phone:\n" + "\n".join(wide)
+
+
+def test_pages_need_nothing_from_other_hosts(site, page):
+    """Loading every page offline aborts no request that the page needs: no script,
+    stylesheet, font or image from another host (links are fine: they are not loaded)."""
+    EXTERNAL.clear()
+    for entry in _pages():
+        _goto(page, f"{site}/{entry}.html")
+    assert not EXTERNAL, f"pages requested other hosts: {sorted(EXTERNAL)[:20]}"
+
+
 @pytest.mark.skipif(not os.environ.get("UNROLLED_SHOTS"), reason="set UNROLLED_SHOTS=dir to save screenshots")
 def test_screenshots(site, browser):
     out = Path(os.environ["UNROLLED_SHOTS"])
     out.mkdir(parents=True, exist_ok=True)
     for entry in toc_files():
-        for name, width in [("desktop", 1280), ("phone", 390)]:
+        for name, width in [("desktop", DESKTOP), ("phone", PHONE)]:
             page = browser.new_page()
             page.set_viewport_size({"width": width, "height": 900})
-            page.goto(f"{site}/{entry}.html", wait_until="load")
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(out / f"{entry.replace('/', '__')}_{name}.png"), full_page=True)
+            _goto(page, f"{site}/{entry}.html")
+            for framework in ("torch", "keras"):
+                _choose(page, framework)
+                page.screenshot(path=str(out / f"{entry.replace('/', '__')}_{name}_{framework}.png"),
+                                full_page=True)
+            _choose(page, "torch")
             page.close()

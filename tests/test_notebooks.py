@@ -135,3 +135,36 @@ def test_relative_links_of_chapters_exist(md):
         if not (md.parent / parsed.path).resolve().exists():
             missing.append(target)
     assert not missing, f"{md.name} links to files that do not exist: {missing}"
+
+
+MAX_CODE_COLUMNS = 80
+CODE_CELL_RE = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M)
+
+
+def code_cell_lines(md):
+    """(line number, line) of every source line of the code cells of a MyST page
+    (cell options such as ``:tags:`` included: they are shown nowhere, but are short)."""
+    text = md.read_text()
+    for match in CODE_CELL_RE.finditer(text):
+        first = text.count("\n", 0, match.start(1)) + 1
+        for offset, line in enumerate(match.group(1).splitlines()):
+            yield first + offset, line
+
+
+@pytest.mark.parametrize("md", chapter_pages(), ids=lambda p: p.name)
+def test_code_cells_fit_80_columns(md):
+    """The main column of the website shows about 80 columns of code at 1280 px
+    (book/_static/unrolled.css); a longer line hides its end behind a scrollbar."""
+    long = [f"{md.name}:{n}: {len(line)} columns: {line.strip()[:60]}"
+            for n, line in code_cell_lines(md) if len(line) > MAX_CODE_COLUMNS]
+    assert not long, f"{len(long)} code lines longer than {MAX_CODE_COLUMNS} columns:\n" \
+        + "\n".join(long[:30])
+
+
+def test_code_cell_reader_finds_long_lines(tmp_path):
+    page = tmp_path / "ch99_x.md"
+    page.write_text("text " * 40 + "\n```{code-cell} ipython3\nx = 1\ny = '" + "a" * 90
+                    + "'\n```\n\n```python\n" + "b" * 100 + "\n```\n")
+    lines = list(code_cell_lines(page))
+    assert [n for n, _ in lines] == [3, 4]
+    assert [len(line) > MAX_CODE_COLUMNS for _, line in lines] == [False, True]

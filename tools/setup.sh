@@ -20,6 +20,19 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "$want" > "$stamp"
 fi
 
+# MathJax for the website, from the npm registry (pinned in book/_ext/package.json and
+# package-lock.json; book/_ext/offline_mathjax.py copies it into the built site).
+mathjax_want=$(sed -n 's/.*"mathjax": *"\([^"]*\)".*/\1/p' book/_ext/package.json)
+mathjax_have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' book/_ext/node_modules/mathjax/package.json 2>/dev/null | head -1)
+if [ "$mathjax_have" != "$mathjax_want" ]; then
+    if command -v npm >/dev/null 2>&1; then
+        echo "setup: installing MathJax $mathjax_want for the website (npm ci in book/_ext)"
+        npm ci --prefix book/_ext --no-audit --no-fund --silent
+    else
+        echo "setup: npm not found; the website would load MathJax from a CDN (online only)" >&2
+    fi
+fi
+
 # A real browser for the website tests: Debian's chromium (never a browser download).
 if ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

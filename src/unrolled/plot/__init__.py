@@ -9,6 +9,8 @@
     training.loss_curves(...)                         # chapters 3-4: losses against a baseline
     sequences.continuations(...)                      # chapters 5-7: sine continuations, predictions
     forecast, speed                                   # chapters 9-10: forecasts, timings
+    diagrams.lstm_cell(), diagrams.gru_cell(), ...    # chapters 3-8: pictures of the cells
+    style.apply()                                     # every chapter: legible figures
 
 Every function returns the matplotlib ``Figure``; nothing is shown or saved here, so the
 notebook decides. Submodules are imported on first use (``unrolled.plot.graphs`` works
@@ -17,7 +19,8 @@ after ``import unrolled.plot``), so importing this package does not import matpl
 
 import importlib
 
-__all__ = ["graphs", "gradients", "gates", "training", "sequences", "forecast", "speed"]
+__all__ = ["graphs", "gradients", "gates", "training", "sequences", "forecast", "speed",
+           "diagrams", "style"]
 
 
 def __getattr__(name):
