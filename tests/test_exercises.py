@@ -100,10 +100,10 @@ def test_notebook_is_colab_ready(a):
     code = [c for c in nb.cells if c.cell_type == "code"]
     first, last = code[0].source, code[-1].source
     assert '"google.colab" in sys.modules' in first and install_spec() in first
-    assert "unrolled.env.report()" in first
+    assert "unrolled.env.report(frameworks=" in first and "import keras" not in first
     assert f'grade_me("{a}")' in last
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert 2 <= len(graded) <= 5
+    assert 2 <= len(graded) <= 6
 
 
 def test_grade_me_is_silent_under_nbgrader(monkeypatch, capsys):
@@ -253,3 +253,98 @@ def test_nbgrader_config_layout():
     assert cfg.OverwriteCells.add_missing_cells is True
     names = [p.__name__ for p in cfg.GenerateFeedback.preprocessors]
     assert "ClearHiddenTests" in names and "TrimHiddenTracebacks" in names
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_setup_cell_reports_only_the_frameworks_used(a):
+    nb = read(ROOT / "exercises" / a / f"{a}.ipynb")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    setup = next(c.source for c in nb.cells if c.cell_type == "code")
+    assert ("'keras'" in setup) == ("import keras" in code or "from keras" in code)
+    assert "'torch'" in setup
+
+
+def test_merge_restores_test_cells_and_keeps_answers():
+    from unrolled.grading.autograde import merge
+
+    a = "ch01_recurrent_cell"
+    source = read(ROOT / "src" / "unrolled" / "_grading" / f"{a}.ipynb")
+    nb = read(ROOT / "exercises" / a / f"{a}.ipynb")
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    nb.cells[ids.index("rnn_step")].source = "def rnn_step(*a):\n    return 1\n"
+    nb.cells[ids.index("rnn_step_tests")].source = "pass"
+    del nb.cells[ids.index("rnn_forward_tests")]
+    nb.cells.append(nbformat.v4.new_code_cell("extra = 1"))
+    merged = merge(nb, source)
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in merged.cells}
+    want = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata}
+    assert by_id["rnn_step"].source.startswith("def rnn_step(*a)")
+    assert by_id["rnn_step_tests"].source == want["rnn_step_tests"]
+    assert by_id["rnn_forward_tests"].source == want["rnn_forward_tests"]
+    order = [c.metadata.get("nbgrader", {}).get("grade_id") for c in merged.cells]
+    assert order.index("rnn_forward") < order.index("rnn_forward_tests") < order.index("last_valid_output")
+    assert merged.cells[-1].source == "extra = 1"
+
+
+def test_uses_reference_rebinds_and_restores():
+    ns = {"step": "mine"}
+    with grading.uses_reference(ns, step="course", other=1):
+        assert ns["step"] == "course" and ns["other"] == 1
+    assert ns == {"step": "mine"}
+    with pytest.raises(ValueError):
+        with grading.uses_reference(ns, step="course"):
+            raise ValueError
+    assert ns == {"step": "mine"}
+
+
+def test_with_yours_as_well_only_informs(capsys):
+    def failing():
+        raise CheckFailed("wrong values")
+
+    assert grading.with_yours_as_well("rnn_step", "rnn_forward", failing) is False
+    out = capsys.readouterr().out
+    assert "not scored" in out and "rnn_forward itself is right" in out
+    assert grading.with_yours_as_well("rnn_step", "rnn_forward", lambda: None) is True
+
+
+def test_projection_cell_diagnoses():
+    rng = np.random.default_rng(3)
+    k, r, b, p = rng.normal(size=(3, 16)), rng.normal(size=(2, 16)), rng.normal(size=16), rng.normal(size=(4, 2))
+    x, h, c = rng.normal(size=(2, 3)), rng.normal(size=(2, 2)), rng.normal(size=(2, 4))
+    ref = grading.lstm_step_reference
+    grading.check_lstm_step("p", ref(x, h, c, k, r, b, layout="keras", w_proj=p), x, h, c, k, r, b,
+                            layout="keras", w_proj=p)
+    bad = ref(x, h, c, k, r, b, layout="keras", w_proj=p, order="fi" + "go")
+    with pytest.raises(CheckFailed, match="gate order"):
+        grading.check_lstm_step("p", bad, x, h, c, k, r, b, layout="keras", w_proj=p)
+    with pytest.raises(CheckFailed, match="without the projection"):
+        unprojected = ref(x, h, c, k, r, b, layout="keras")
+        grading.check_lstm_step("p", (unprojected[0], unprojected[1]), x, h, c, k, r, b, layout="keras", w_proj=p)
+
+
+def test_check_gru_step_reset_before_the_product_torch_layout():
+    torch = pytest.importorskip("torch")
+    cell = torch.nn.GRUCell(3, 2)
+    x, h = torch.randn(2, 3), torch.randn(2, 2)
+    w = (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+    bad = grading.gru_step_reference(x, h, *w, layout="torch", reset_after=False)
+    with pytest.raises(CheckFailed, match="reset gate is applied before"):
+        grading.check_gru_step("g", bad, x, h, *w, layout="torch")
+
+
+def test_guard_puts_replaced_checks_back(capsys):
+    import unrolled.grading.checks
+    from unrolled.grading import guard
+
+    guard.arm()
+    genuine = unrolled.grading.checks.check_close
+    try:
+        unrolled.grading.checks.check_close = lambda *a, **k: None
+        np.allclose, saved = (lambda *a, **k: True), np.allclose
+        replaced = guard.check_in()
+    finally:
+        if np.allclose is not saved:
+            np.allclose = saved
+    assert "unrolled.grading.checks.check_close" in replaced and "numpy.allclose" in replaced
+    assert unrolled.grading.checks.check_close is genuine and np.allclose is saved
+    assert guard.check_in() == []

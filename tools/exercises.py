@@ -3,11 +3,12 @@
     python tools/exercises.py generate [ASSIGNMENT ...]   # solutions/ -> exercises/ + src/unrolled/_grading/
     python tools/exercises.py check                       # exit 1 and say what is stale (the tests call this)
     python tools/exercises.py import DRAFT.py ASSIGNMENT  # write solutions/A/A.ipynb from a text draft
+                                                          # (tools/exercise_draft.py)
 
 For every ``solutions/<a>/<a>.ipynb`` (the nbgrader source), ``generate``
 
-1. syncs the source: its first cell (``grade_id: setup``) installs the package on Colab
-   (tools/notebooks.py ``setup_source()``, from _config.yml), its last cell
+1. syncs the source: its first cell (``grade_id: setup``) installs the package on Colab,
+   pins the threads and reports the frameworks the notebook imports (``setup_source``), its last cell
    (``grade_id: grade_me``) grades the notebook; the notebook metadata asks Colab for a
    GPU and names the assignment;
 2. runs ``nbgrader generate_assignment`` in a temporary course and writes the student
@@ -34,7 +35,7 @@ GRADING = ROOT / "src" / "unrolled" / "_grading"
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from notebooks import setup_source  # noqa: E402
+from notebooks import install_spec  # noqa: E402
 
 from unrolled.grading import settings  # noqa: E402
 
@@ -74,13 +75,40 @@ def notebook_metadata(a):
     }
 
 
+FRAMEWORK_IMPORT = {"torch": re.compile(r"^\s*(import torch|from torch)", re.M),
+                    "keras": re.compile(r"^\s*(import keras|from keras)", re.M)}
+
+
+def frameworks(nb):
+    """The frameworks a notebook's code imports, in the order ("torch", "keras")."""
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    return tuple(f for f, pattern in FRAMEWORK_IMPORT.items() if pattern.search(code))
+
+
+def setup_source(names):
+    """The exercise's setup cell: install on Colab, pin threads, report ``names`` only.
+
+    Like the chapters' (tools/notebooks.py), but ``unrolled.env.report`` gets the
+    frameworks the notebook uses, so a PyTorch-only exercise never imports TensorFlow.
+    """
+    return (
+        "# Setup: on Colab, install the course package; everywhere, pin the CPU threads\n"
+        "# (as the chapters do) and report the device.\n"
+        "import subprocess, sys\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "{install_spec()}"], check=True)\n'
+        "import unrolled.env\n"
+        f"device = unrolled.env.report(frameworks={tuple(names)!r})"
+    )
+
+
 def sync_source(nb, a):
     """The source notebook with its setup cell, grading cell and metadata up to date."""
     import nbformat
 
     nb.metadata = notebook_metadata(a)
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
-    setup = nbformat.v4.new_code_cell(setup_source(), metadata={
+    setup = nbformat.v4.new_code_cell(setup_source(frameworks(nb)), metadata={
         "nbgrader": _nbg("locked", "setup"), "tags": ["colab-setup"]})
     setup.id = "setup"
     if "setup" in ids:
@@ -241,77 +269,6 @@ def stale():
     return problems
 
 
-# ------------------------------------------------------------------------ import
-
-
-HEADER_RE = re.compile(r"^# %%(.*)$")
-
-
-def parse_draft(text):
-    """Cells of a text draft: ``[(kind, options, source)]`` (format in AUTHORING.md)."""
-    cells, kind, opts, lines = [], None, {}, []
-
-    def flush():
-        if kind is not None:
-            src = "\n".join(lines).strip("\n")
-            if kind == "markdown":
-                src = "\n".join(re.sub(r"^# ?", "", ln) for ln in src.split("\n"))
-            cells.append((kind, opts, src))
-
-    for line in text.split("\n"):
-        m = HEADER_RE.match(line)
-        if m:
-            flush()
-            words = m.group(1).split()
-            kind = "code"
-            opts, lines = {}, []
-            for w in words:
-                if w == "[markdown]":
-                    kind = "markdown"
-                elif "=" in w:
-                    k, v = w.split("=", 1)
-                    opts[k] = v
-                else:
-                    kind = w
-        elif kind is not None:
-            lines.append(line)
-    flush()
-    return cells
-
-
-def import_draft(draft, a):
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    counter = 0
-    for kind, opts, src in parse_draft(Path(draft).read_text()):
-        counter += 1
-        if kind == "markdown":
-            cell = nbformat.v4.new_markdown_cell(src)
-            cell.id = f"md-{counter:02d}"
-        elif kind in ("setup", "grade-me"):
-            continue  # written by sync_source
-        else:
-            cell = nbformat.v4.new_code_cell(src)
-            gid = opts.get("id")
-            if kind in ("answer", "tests", "locked"):
-                if not gid:
-                    raise SystemExit(f"{draft}: a '{kind}' cell needs id=...")
-                cell.metadata["nbgrader"] = _nbg(kind, gid, float(opts.get("points", 1)))
-                cell.id = gid.replace("_", "-")
-            elif kind == "code":
-                cell.id = f"code-{counter:02d}"
-            else:
-                raise SystemExit(f"{draft}: unknown cell kind {kind!r}")
-        nb.cells.append(cell)
-    nb = sync_source(nb, a)
-    path = source_path(a)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(nbformat.writes(nb) + "\n")
-    print(f"wrote {path.relative_to(ROOT)}")
-    return 0
-
-
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else "check"
     if cmd == "generate":
@@ -320,6 +277,8 @@ def main(argv):
         if len(argv) != 4:
             print(__doc__)
             return 2
+        from exercise_draft import import_draft
+
         return import_draft(argv[2], argv[3])
     if cmd == "check":
         problems = stale()

@@ -9,7 +9,7 @@ Every check passes silently or raises ``CheckFailed`` (an ``AssertionError``) wi
 message that says what is wrong. The last cell of every exercise is
 ``unrolled.grading.grade_me("<assignment>")``.
 
-Importing this package is light (NumPy only); nbgrader is imported when grading.
+Importing this package is light (NumPy only); nbclient is imported when grading.
 """
 
 from .checks import (  # noqa: F401
@@ -17,17 +17,20 @@ from .checks import (  # noqa: F401
     check,
     check_close,
     check_decreasing,
-    check_gru_step,
-    check_lstm_step,
     check_not_none,
-    check_rnn_step,
     check_shape,
     check_tuple,
-    gru_step_reference,
     is_close,
+    to_numpy,
+)
+from .depend import uses_reference, with_yours_as_well  # noqa: F401
+from .steps import (  # noqa: F401
+    check_gru_step,
+    check_lstm_step,
+    check_rnn_step,
+    gru_step_reference,
     lstm_step_reference,
     rnn_step_reference,
-    to_numpy,
 )
 
 
