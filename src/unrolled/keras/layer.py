@@ -113,10 +113,13 @@ class RNN(keras.layers.Layer):
                 f"{self.name}: expected a fixed batch size with stateful=True (give "
                 f"keras.Input(..., batch_size=N)), got the input shape {sequences_shape}"
             )
-        self.states = [
+        states = [
             keras.Variable(s, trainable=False, dtype=self.variable_dtype, name="rnn_state")
             for s in self.cell.get_initial_state(batch_size=int(batch))
         ]
+        # Not through Layer.__setattr__: like Keras', the stored states are not weights
+        # (get_weights/set_weights and saved models do not include them).
+        self.__dict__["states"] = states
 
     def reset_states(self):
         """Set the stored states of a stateful layer back to zeros."""
