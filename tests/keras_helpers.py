@@ -1,5 +1,6 @@
-"""Helpers shared by the Keras test files: backend-neutral arrays, gradients on the
-backend Keras was imported with, random data and weights."""
+"""Helpers shared by the Keras test files (tests/torch_helpers.py is the PyTorch
+mirror): backend-neutral arrays, gradients on the backend Keras was imported with
+(TensorFlow, PyTorch or JAX), random data and weights."""
 
 import keras
 import pytest
@@ -46,8 +47,17 @@ def loss_and_grads(fn, weights):
         outs = as_list(fn())
         loss = loss_of(outs)
         grads = torch.autograd.grad(loss, [w.value for w in weights])
-    else:  # pragma: no cover - only TF and torch are installed here
-        pytest.skip(f"no gradient helper for backend {backend}")
+    elif backend == "jax":
+        import jax
+
+        def traced(values):  # run fn() with the weights replaced by traced values
+            with keras.StatelessScope(state_mapping=list(zip(weights, values))):
+                outs = as_list(fn())
+                return loss_of(outs), outs
+
+        (_, outs), grads = jax.value_and_grad(traced, has_aux=True)([w.value for w in weights])
+    else:
+        pytest.fail(f"no gradient helper for backend {backend}")
     return [to_numpy(o) for o in outs], [to_numpy(g) for g in grads]
 
 

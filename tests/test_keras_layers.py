@@ -84,6 +84,12 @@ def test_layer_initial_state_and_mask_argument(kind, go_backwards):
         lambda: ours(x, initial_state=states, mask=MASK), ours.trainable_weights
     )
     out_ref, g_ref = loss_and_grads(lambda: ref(x, initial_state=states, mask=MASK), ref.trainable_weights)
+    if keras.backend.backend() == "jax":
+        # Keras' own JAX loop outputs the *initial* h at masked steps before the first
+        # real one, where its TensorFlow and PyTorch loops (and ours, everywhere)
+        # output zeros. The states and weight gradients agree on every backend.
+        in_order = MASK[:, ::-1] if go_backwards else MASK
+        out_ref[0][np.cumsum(in_order, axis=1) == 0] = 0.0
     assert_all_close(out_ours, out_ref, f"{kind} masked outputs")
     assert_all_close(g_ours, g_ref, f"{kind} masked gradients")
 

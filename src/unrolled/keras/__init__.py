@@ -6,11 +6,19 @@ the built-in cells, so ``ours.set_weights(builtin.get_weights())`` works):
 - :class:`SimpleRNNCell`, :class:`LSTMCell` (with ``proj_size``), :class:`GRUCell`
   (``reset_after=True`` or ``False``), :class:`PeepholeLSTMCell`.
 
-Layers (``return_sequences``, ``return_state``, ``go_backwards``, masks,
-``initial_state``):
+The cell base :class:`RecurrentCell` is in ``cell.py``, the unroller :class:`RNN` in
+``layer.py``, as in ``unrolled.torch``. Each cell splits a step into
+``project_inputs`` (the input half, for all steps at once) and ``step`` (the
+recurrent half), the names ``unrolled.torch`` uses.
 
-- :class:`SimpleRNN`, :class:`LSTM` (with ``proj_size``), :class:`GRU`, and
-  :class:`RNN`, which unrolls any of the cells above (e.g. the peephole LSTM);
+Layers (every constructor argument of the Keras built-ins: ``return_sequences``,
+``return_state``, ``go_backwards``, ``stateful``, ``unroll``, masks,
+``initial_state``, ...):
+
+- :class:`SimpleRNN` (the Elman layer), :class:`LSTM` (with ``proj_size``),
+  :class:`GRU`, and :class:`RNN`, the generic unroller of any of the cells above
+  (e.g. the peephole LSTM). Note: ``uk.RNN`` is the generic unroller, like
+  ``keras.layers.RNN``, while ``ut.RNN`` is the Elman layer, like ``torch.nn.RNN``;
 - :class:`Bidirectional`, for our layers and the built-in ones.
 
 Example::
@@ -29,7 +37,8 @@ the default ``jit_compile="auto"`` leaves XLA off (``jit_compile=True`` fails on
 
 from .bidirectional import Bidirectional
 from .gru import GRU, GRUCell
-from .layer import RNN, RecurrentCell
+from .cell import RecurrentCell
+from .layer import RNN
 from .lstm import LSTM, LSTMCell
 from .peephole import PeepholeLSTMCell
 from .rnn import SimpleRNN, SimpleRNNCell

@@ -57,11 +57,11 @@ class Bidirectional(keras.layers.Layer):
     Keras), so that the merge at a padded step is not polluted by a repeated output.
     """
 
-    def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
-        checks.check_merge_mode("Bidirectional", merge_mode)
-        if not isinstance(layer, keras.layers.Layer):
-            raise ValueError(f"Bidirectional: expected a keras Layer to wrap, got {type(layer).__name__}")
+    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         super().__init__(**kwargs)
+        checks.check_merge_mode(self.name, merge_mode)
+        if not isinstance(layer, keras.layers.Layer):
+            raise ValueError(f"{self.name}: expected a keras Layer to wrap, got {type(layer).__name__}")
         self.forward_layer = _copy_layer(layer, name=f"forward_{_strip('forward_', layer.name)}")
         if backward_layer is None:
             backward_layer = _copy_layer(
@@ -70,6 +70,8 @@ class Bidirectional(keras.layers.Layer):
                 name=f"backward_{_strip('backward_', layer.name)}",
             )
         self.backward_layer = backward_layer
+        if hasattr(layer, "use_cudnn"):  # not in the built-ins' configs: copy it, as Keras does
+            self.forward_layer.use_cudnn = self.backward_layer.use_cudnn = layer.use_cudnn
         self._check_directions()
         for direction in (self.forward_layer, self.backward_layer):
             if hasattr(direction, "zero_output_for_mask"):
@@ -79,18 +81,26 @@ class Bidirectional(keras.layers.Layer):
         self.return_state = layer.return_state
         self.stateful = getattr(layer, "stateful", False)
         self.supports_masking = True
+        self._initial_weights = weights
+
+    def reset_states(self):
+        """Zero the stored states of both directions (``stateful`` layers)."""
+        self.forward_layer.reset_states()
+        self.backward_layer.reset_states()
+
+    reset_state = reset_states
 
     def _check_directions(self):
         fwd, bwd = self.forward_layer, self.backward_layer
         if fwd.go_backwards == bwd.go_backwards:
             raise ValueError(
-                "Bidirectional: expected the backward layer to have go_backwards="
+                f"{self.name}: expected the backward layer to have go_backwards="
                 f"{not fwd.go_backwards}, got {bwd.go_backwards}"
             )
         for attribute in ("return_sequences", "return_state"):
             if getattr(fwd, attribute) != getattr(bwd, attribute):
                 raise ValueError(
-                    f"Bidirectional: expected the backward layer to have {attribute}="
+                    f"{self.name}: expected the backward layer to have {attribute}="
                     f"{getattr(fwd, attribute)}, got {getattr(bwd, attribute)}"
                 )
 
@@ -98,6 +108,9 @@ class Bidirectional(keras.layers.Layer):
         for direction in (self.forward_layer, self.backward_layer):
             if not direction.built:
                 direction.build(sequences_shape)
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
 
     def _merge(self, y, y_rev):
         if self.merge_mode == "concat":
@@ -116,7 +129,7 @@ class Bidirectional(keras.layers.Layer):
             if not isinstance(initial_state, (list, tuple)) or len(initial_state) % 2:
                 count = len(initial_state) if isinstance(initial_state, (list, tuple)) else 1
                 raise ValueError(
-                    "Bidirectional: expected initial_state to be a list with the forward "
+                    f"{self.name}: expected initial_state to be a list with the forward "
                     f"states then the backward states (an even count), got {count} tensor(s)"
                 )
             half = len(initial_state) // 2
@@ -128,6 +141,8 @@ class Bidirectional(keras.layers.Layer):
         if self.return_state:
             states = list(y[1:]) + list(y_rev[1:])
             y, y_rev = y[0], y_rev[0]
+        # The wrapper's dtype policy decides what it returns (mixed_float16 -> float16).
+        y, y_rev = ops.cast(y, self.compute_dtype), ops.cast(y_rev, self.compute_dtype)
         if self.return_sequences:
             y_rev = ops.flip(y_rev, axis=1)  # step t of the backward pass back at position t
         output = self._merge(y, y_rev)

@@ -54,6 +54,18 @@ def check_rate(name: str, what: str, rate) -> None:
         raise ValueError(f"{name}: expected {what} to be a probability in [0, 1], got {rate!r}")
 
 
+def check_implementation(name: str, implementation) -> None:
+    """``implementation`` is 1 (one recurrent product per gate) or 2 (one fused product)."""
+    if implementation not in (1, 2) or isinstance(implementation, bool):
+        raise ValueError(f"{name}: expected implementation to be 1 or 2, got {implementation!r}")
+
+
+def check_use_cudnn(name: str, use_cudnn) -> None:
+    """``use_cudnn`` takes the values Keras accepts: ``"auto"``, ``True``, ``False``."""
+    if use_cudnn not in ("auto", True, False) or (use_cudnn in (0, 1) and not isinstance(use_cudnn, bool)):
+        raise ValueError(f"{name}: expected use_cudnn to be 'auto', True or False, got {use_cudnn!r}")
+
+
 def check_merge_mode(name: str, merge_mode) -> None:
     """``Bidirectional`` merges the two directions with one of :data:`MERGE_MODES`."""
     if merge_mode not in MERGE_MODES:

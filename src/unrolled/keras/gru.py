@@ -26,11 +26,13 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from .layer import RNN, RecurrentCell
+from . import checks
+from .cell import GatedCell
+from .layer import RNN, cell_arguments
 
 
 @keras.saving.register_keras_serializable(package="unrolled")
-class GRUCell(RecurrentCell):
+class GRUCell(GatedCell):
     """Gated recurrent unit (Cho et al., 2014).
 
     Args:
@@ -39,7 +41,9 @@ class GRUCell(RecurrentCell):
         recurrent_activation: of the gates (default ``"sigmoid"``).
         reset_after: apply the reset gate after the recurrent product (default
             ``True``, as Keras), or before it (``False``).
-        The other arguments are those of :class:`~unrolled.keras.layer.RecurrentCell`.
+        implementation: ``2`` fused recurrent products, ``1`` one per gate
+            (see :class:`~unrolled.keras.cell.GatedCell`).
+        The other arguments are those of :class:`~unrolled.keras.cell.RecurrentCell`.
 
     Call: ``cell(inputs, [h])`` with ``inputs`` ``(batch, input_dim)`` and ``h``
     ``(batch, units)``; returns ``(h_t, [h_t])``.
@@ -47,48 +51,41 @@ class GRUCell(RecurrentCell):
 
     gates = 3
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs):
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
+                 reset_after=True, **kwargs):
         super().__init__(units, activation=activation, **kwargs)
         self.recurrent_activation = keras.activations.get(recurrent_activation)
         self.reset_after = reset_after
 
-    def build(self, input_shape):
-        input_dim = self._check_build_shape(input_shape)
-        units = self.units
-        self.kernel = self.add_kernel((input_dim, 3 * units), "kernel")
-        self.recurrent_kernel = self.add_kernel((units, 3 * units), "recurrent")
-        if self.use_bias:
-            shape = (2, 3 * units) if self.reset_after else (3 * units,)
-            self.bias = self.add_kernel(shape, "bias")
-        else:
-            self.bias = None
+    def bias_shape(self):
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
     def project_inputs(self, inputs):
         """``inputs @ kernel + input_bias``: ``(..., input_dim) -> (..., 3 * units)``."""
-        z = ops.matmul(inputs, self.kernel)
+        x_proj = ops.matmul(inputs, self.kernel)
         if self.use_bias:
-            z = z + (self.bias[0] if self.reset_after else self.bias)
-        return z
+            x_proj = x_proj + (self.bias[0] if self.reset_after else self.bias)
+        return x_proj
 
-    def recurrence(self, projected, states, recurrent_mask=None):
-        """``projected`` = ``x_t @ kernel + input_bias`` ``(batch, 3 * units)``; ``states`` = ``[h]``."""
+    def step(self, x_proj_t, states, recurrent_mask=None):
+        """``x_proj_t`` = ``x_t @ kernel + input_bias`` ``(batch, 3 * units)``;
+        ``states`` = ``[h]``."""
         h_prev = states[0]
         h_in = h_prev if recurrent_mask is None else h_prev * recurrent_mask
-        x_z, x_r, x_h = ops.split(projected, 3, axis=-1)
+        x_z, x_r, x_h = ops.split(x_proj_t, 3, axis=-1)
         n = self.units
         if self.reset_after:
             # One fused product for the three blocks; r scales the candidate's block.
-            inner = ops.matmul(h_in, self.recurrent_kernel)
+            h_z, h_r, h_h = self.recurrent_products(h_in, self.recurrent_kernel, 3)
             if self.use_bias:
-                inner = inner + self.bias[1]
-            h_z, h_r, h_h = ops.split(inner, 3, axis=-1)
+                b_z, b_r, b_h = ops.split(self.bias[1], 3, axis=-1)
+                h_z, h_r, h_h = h_z + b_z, h_r + b_r, h_h + b_h
             z = self.recurrent_activation(x_z + h_z)
             r = self.recurrent_activation(x_r + h_r)
             hh = self.activation(x_h + r * h_h)
         else:
             # z and r fused; the candidate needs r first, so it is a second product.
-            inner = ops.matmul(h_in, self.recurrent_kernel[:, : 2 * n])
-            h_z, h_r = ops.split(inner, 2, axis=-1)
+            h_z, h_r = self.recurrent_products(h_in, self.recurrent_kernel[:, : 2 * n], 2)
             z = self.recurrent_activation(x_z + h_z)
             r = self.recurrent_activation(x_r + h_r)
             hh = self.activation(x_h + ops.matmul(r * h_in, self.recurrent_kernel[:, 2 * n :]))
@@ -107,8 +104,9 @@ class GRUCell(RecurrentCell):
 class GRU(RNN):
     """GRU layer, like ``keras.layers.GRU`` (same weights), unrolled by our :class:`RNN`.
 
-    Args: the cell's (see :class:`GRUCell`) and the layer's (``return_sequences``,
-    ``return_state``, ``go_backwards``, ``zero_output_for_mask``).
+    Args: every argument of ``keras.layers.GRU``: the cell's (see :class:`GRUCell`)
+    and the layer's (see :class:`RNN`); ``use_cudnn`` is kept but changes nothing,
+    as in :class:`~unrolled.keras.LSTM`.
 
     Input ``(batch, timesteps, features)``; output ``(batch, units)`` or
     ``(batch, timesteps, units)``; with ``return_state`` also ``h`` ``(batch, units)``.
@@ -126,49 +124,28 @@ class GRU(RNN):
         kernel_regularizer=None,
         recurrent_regularizer=None,
         bias_regularizer=None,
+        activity_regularizer=None,
         kernel_constraint=None,
         recurrent_constraint=None,
         bias_constraint=None,
         dropout=0.0,
         recurrent_dropout=0.0,
         seed=None,
-        reset_after=True,
         return_sequences=False,
         return_state=False,
         go_backwards=False,
+        stateful=False,
+        unroll=False,
+        reset_after=True,
+        use_cudnn="auto",
+        implementation=2,
         zero_output_for_mask=False,
         **kwargs,
     ):
-        cell = GRUCell(
-            units,
-            activation=activation,
-            recurrent_activation=recurrent_activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint,
-            bias_constraint=bias_constraint,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            seed=seed,
-            reset_after=reset_after,
-            dtype=kwargs.get("dtype"),
-            trainable=kwargs.get("trainable", True),
-            name="gru_cell",
-        )
-        super().__init__(
-            cell,
-            return_sequences=return_sequences,
-            return_state=return_state,
-            go_backwards=go_backwards,
-            zero_output_for_mask=zero_output_for_mask,
-            **kwargs,
-        )
+        checks.check_use_cudnn(kwargs.get("name") or "gru", use_cudnn)
+        cell_kw, layer_kw = cell_arguments("gru_cell", locals(), kwargs)
+        super().__init__(GRUCell(**cell_kw), **layer_kw)
+        self.use_cudnn = use_cudnn
 
     @property
     def units(self):
@@ -177,3 +154,10 @@ class GRU(RNN):
     @property
     def reset_after(self):
         return self.cell.reset_after
+
+    @property
+    def implementation(self):
+        return self.cell.implementation
+
+    def get_config(self):
+        return {**super().get_config(), "use_cudnn": self.use_cudnn}

@@ -1,28 +1,20 @@
-"""The shared machinery of the Keras cells and layers: the time loop lives here.
+"""The unroller: one recurrent layer = one cell applied at every time step.
 
-Two classes:
+:class:`RNN` takes one of our cells (``cell.py``) and unrolls it over time. It is the
+*generic* unroller, like ``keras.layers.RNN``: ``uk.RNN(uk.PeepholeLSTMCell(64))``.
+(Not to be confused with ``unrolled.torch.RNN``, which is the Elman layer, like
+``torch.nn.RNN``; the Keras Elman layer is :class:`~unrolled.keras.SimpleRNN`.)
+``SimpleRNN``, ``LSTM`` and ``GRU`` are this layer with their cell.
 
-- :class:`RecurrentCell`, the base of every cell (``SimpleRNNCell``, ``LSTMCell``,
-  ``GRUCell``, ``PeepholeLSTMCell``). It holds what all cells share: the constructor
-  arguments of the Keras built-in cells (initializers, regularizers, constraints,
-  dropout), the ``get_config`` that serializes them, and the zero initial state.
-  A cell splits one time step in two halves:
+The loop, step by step::
 
-  - ``project_inputs(x)``: the part that depends on the input only,
-    ``x @ kernel + bias`` with shape ``(..., gates * units)``. It has no recurrence,
-    so a layer computes it for *all* time steps in one matrix product.
-  - ``recurrence(projected, states)``: the part that needs the previous state,
-    one fused matrix product ``h_{t-1} @ recurrent_kernel`` for all the gates,
-    then the gate equations.
+    x_proj = cell.project_inputs(x)       # (batch, T, gates*units): all steps at once
+    for t in range(T):                    # keras.ops.scan, or a Python loop (unroll=True)
+        output, states = cell.step(x_proj[:, t], states)
+        # a masked step keeps the previous state and repeats the previous output
 
-  ``call(inputs, states)`` runs both halves, so a cell also works one step at a time
-  inside ``keras.layers.RNN``, exactly like a built-in cell.
-
-- :class:`RNN`, the recurrent layer: it takes a cell and unrolls it over time with
-  ``keras.ops.scan``, handling ``go_backwards``, masks (masked steps keep the
-  previous state, as in Keras), initial states, ``return_sequences`` and
-  ``return_state``. ``SimpleRNN``, ``LSTM`` and ``GRU`` are this layer with their cell.
-
+It handles ``go_backwards``, masks (masked steps keep the previous state, as in
+Keras), initial states, ``return_sequences``, ``return_state`` and ``stateful``.
 Only ``keras.ops`` is used, so the same code runs on the TensorFlow, JAX and PyTorch
 backends of Keras 3.
 """
@@ -33,202 +25,14 @@ import keras
 from keras import ops
 
 from . import checks
+from .cell import state_sizes
 
 _LAYER_BASE_KEYS = ("name", "trainable", "dtype", "autocast", "activity_regularizer")
-
-
-def state_sizes(cell) -> list[int]:
-    """``cell.state_size`` as a list: ``128 -> [128]``, ``[128, 128]`` unchanged."""
-    size = cell.state_size
-    return [size] if isinstance(size, int) else list(size)
-
-
-@keras.saving.register_keras_serializable(package="unrolled")
-class RecurrentCell(keras.layers.Layer):
-    """Base class of the cells: shared arguments, weights helpers and config.
-
-    Args:
-        units: Positive integer, size of the hidden state ``h``.
-        activation: Activation of the candidate/output (default ``"tanh"``).
-        use_bias: Whether the cell has a bias (default ``True``).
-        kernel_initializer: Initializer of ``kernel``, the input weights
-            ``(input_dim, gates * units)``. Default ``"glorot_uniform"``.
-        recurrent_initializer: Initializer of ``recurrent_kernel``, the state
-            weights ``(units, gates * units)``. Default ``"orthogonal"``.
-        bias_initializer: Initializer of ``bias``. Default ``"zeros"``.
-        kernel_regularizer, recurrent_regularizer, bias_regularizer: Optional
-            regularizers of the three weights.
-        kernel_constraint, recurrent_constraint, bias_constraint: Optional
-            constraints of the three weights.
-        dropout: Fraction of the input units to drop (``training=True`` only).
-        recurrent_dropout: Fraction of the state units to drop before the
-            recurrent product (``training=True`` only).
-        seed: Random seed of the dropout masks.
-
-    Dropout: the layers of this package draw one mask per sequence and reuse it at
-    every step (variational dropout, as Keras does). A cell called on its own, for
-    example inside ``keras.layers.RNN``, draws a fresh mask at every step.
-
-    Subclasses set ``self.gates`` (blocks in the kernels), ``state_size`` and
-    ``output_size``, and implement ``build``, ``project_inputs`` and ``recurrence``.
-    """
-
-    gates = 1
-
-    def __init__(
-        self,
-        units,
-        activation="tanh",
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        recurrent_initializer="orthogonal",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        recurrent_regularizer=None,
-        bias_regularizer=None,
-        kernel_constraint=None,
-        recurrent_constraint=None,
-        bias_constraint=None,
-        dropout=0.0,
-        recurrent_dropout=0.0,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        name = type(self).__name__
-        checks.check_units(name, units)
-        checks.check_rate(name, "dropout", dropout)
-        checks.check_rate(name, "recurrent_dropout", recurrent_dropout)
-        self.units = units
-        self.activation = keras.activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.recurrent_initializer = keras.initializers.get(recurrent_initializer)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = keras.regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = keras.regularizers.get(bias_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
-        self.recurrent_constraint = keras.constraints.get(recurrent_constraint)
-        self.bias_constraint = keras.constraints.get(bias_constraint)
-        self.dropout = float(dropout)
-        self.recurrent_dropout = float(recurrent_dropout)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.state_size = units
-        self.output_size = units
-
-    # -- weights -----------------------------------------------------------------
-    def _check_build_shape(self, input_shape) -> int:
-        """The input size from a build shape ``(batch, input_dim)``."""
-        if len(input_shape) < 2 or input_shape[-1] is None:
-            raise ValueError(
-                f"{self.name}: expected an input shape (batch, input_dim) with a known "
-                f"input_dim, got {tuple(input_shape)}"
-            )
-        return int(input_shape[-1])
-
-    def add_kernel(self, shape, which, name=None, initializer=None):
-        """``add_weight`` with the initializer/regularizer/constraint of ``which``.
-
-        ``which`` is ``"kernel"``, ``"recurrent"`` or ``"bias"``; the weight is named
-        ``name`` (default: ``kernel``, ``recurrent_kernel``, ``bias``).
-        """
-        default_name = {"kernel": "kernel", "recurrent": "recurrent_kernel", "bias": "bias"}
-        return self.add_weight(
-            shape=shape,
-            name=name or default_name[which],
-            initializer=initializer or getattr(self, f"{which}_initializer"),
-            regularizer=getattr(self, f"{which}_regularizer"),
-            constraint=getattr(self, f"{which}_constraint"),
-        )
-
-    # -- the two halves of a step ----------------------------------------------------
-    def project_inputs(self, inputs):
-        """Input half of a step: ``inputs @ kernel (+ bias)``.
-
-        Args:
-            inputs: ``(..., input_dim)``, e.g. ``(batch, input_dim)`` for one step or
-                ``(batch, timesteps, input_dim)`` for a whole sequence.
-
-        Returns:
-            ``(..., gates * units)``.
-        """
-        z = ops.matmul(inputs, self.kernel)
-        if self.use_bias:
-            z = z + self.bias
-        return z
-
-    def recurrence(self, projected, states, recurrent_mask=None):
-        """Recurrent half of a step; returns ``(output, new_states)``."""
-        raise NotImplementedError
-
-    # -- one whole step (what keras.layers.RNN calls) --------------------------------
-    def call(self, inputs, states, training=False):
-        """One time step.
-
-        Args:
-            inputs: ``(batch, input_dim)``.
-            states: list of tensors ``(batch, state_size[k])`` (or one tensor).
-            training: apply dropout (fresh masks at this step) when ``True``.
-
-        Returns:
-            ``(output, new_states)``: ``output`` is ``(batch, output_size)``; the new
-            states have the structure of ``states``.
-        """
-        checks.check_rank(self.name, inputs, 2, "(batch, input_dim)")
-        checks.check_features(self.name, inputs, self.kernel.shape[0])
-        nested = isinstance(states, (list, tuple))
-        states = list(states) if nested else [states]
-        checks.check_states(self.name, states, state_sizes(self), inputs.shape[0])
-        recurrent_mask = None
-        if training and self.dropout > 0:
-            inputs = keras.random.dropout(inputs, self.dropout, seed=self.seed_generator)
-        if training and self.recurrent_dropout > 0:
-            recurrent_mask = self.recurrent_dropout_mask(states[0])
-        output, new_states = self.recurrence(self.project_inputs(inputs), states, recurrent_mask)
-        return output, (new_states if nested else new_states[0])
-
-    def recurrent_dropout_mask(self, h):
-        """A mask of 0 and ``1 / (1 - recurrent_dropout)``, shaped like ``h``."""
-        return keras.random.dropout(ops.ones_like(h), self.recurrent_dropout, seed=self.seed_generator)
-
-    def get_initial_state(self, batch_size=None):
-        """Zeros: one ``(batch_size, size)`` tensor per entry of ``state_size``."""
-        return [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in state_sizes(self)]
-
-    def get_config(self):
-        s = keras.saving.serialize_keras_object
-        config = {
-            "units": self.units,
-            "activation": keras.activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": s(self.kernel_initializer),
-            "recurrent_initializer": s(self.recurrent_initializer),
-            "bias_initializer": s(self.bias_initializer),
-            "kernel_regularizer": s(self.kernel_regularizer),
-            "recurrent_regularizer": s(self.recurrent_regularizer),
-            "bias_regularizer": s(self.bias_regularizer),
-            "kernel_constraint": s(self.kernel_constraint),
-            "recurrent_constraint": s(self.recurrent_constraint),
-            "bias_constraint": s(self.bias_constraint),
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-            "seed": self.seed,
-        }
-        return {**super().get_config(), **config}
 
 
 @keras.saving.register_keras_serializable(package="unrolled")
 class RNN(keras.layers.Layer):
     """A recurrent layer: unrolls one of our cells over the time axis.
-
-    The loop, step by step::
-
-        z = cell.project_inputs(x)            # (batch, T, gates*units): all steps at once
-        for t in range(T):                    # keras.ops.scan over the time axis
-            output, states = cell.recurrence(z[:, t], states)
-            # a masked step keeps the previous state and repeats the previous output
 
     Args:
         cell: one of the cells of this package (``LSTMCell(64)``, ...).
@@ -238,14 +42,21 @@ class RNN(keras.layers.Layer):
         return_state: also return the final states (a list after the output).
         go_backwards: process the sequence from its last step to its first; the
             returned sequence is then in that (reversed) order, as in Keras.
+        stateful: keep the final states of a batch as the initial states of the
+            next one (row ``k`` continues row ``k``). Needs a fixed batch size
+            (``keras.Input(..., batch_size=N)``), as Keras; ``reset_states()``
+            sets them back to zeros.
+        unroll: ``True`` runs the time loop as a Python ``for`` loop (the number of
+            steps must be known), ``False`` (default) as ``keras.ops.scan``. Same
+            numbers either way.
         zero_output_for_mask: masked steps output zeros instead of repeating the
             previous output (``Bidirectional`` turns this on with
             ``return_sequences``, as Keras does).
-        stateful: only ``False`` is supported.
 
     Call arguments:
         sequences: ``(batch, timesteps, features)``.
-        initial_state: list of ``(batch, state_size[k])`` tensors (zeros if omitted).
+        initial_state: list of ``(batch, state_size[k])`` tensors (zeros, or the
+            stored states when ``stateful``, if omitted).
         mask: ``(batch, timesteps)`` booleans, ``True`` for the steps to use; filled
             in by Keras from ``Embedding(mask_zero=True)`` or ``Masking``.
         training: apply dropout when ``True``.
@@ -256,30 +67,22 @@ class RNN(keras.layers.Layer):
         ``c`` ``(batch, units)``.
     """
 
-    def __init__(
-        self,
-        cell,
-        return_sequences=False,
-        return_state=False,
-        go_backwards=False,
-        zero_output_for_mask=False,
-        stateful=False,
-        **kwargs,
-    ):
+    def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
         super().__init__(**kwargs)
-        if not hasattr(cell, "project_inputs") or not hasattr(cell, "recurrence"):
+        if not hasattr(cell, "project_inputs") or not hasattr(cell, "step"):
             raise ValueError(
                 f"{self.name}: expected a cell of unrolled.keras (with project_inputs and "
-                f"recurrence), got {type(cell).__name__}; use keras.layers.RNN for other cells"
+                f"step), got {type(cell).__name__}; use keras.layers.RNN for other cells"
             )
-        if stateful:
-            raise ValueError(f"{self.name}: expected stateful=False (stateful layers are not supported), got True")
         self.cell = cell
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
+        self.stateful = bool(stateful)
+        self.unroll = bool(unroll)
         self.zero_output_for_mask = zero_output_for_mask
-        self.stateful = False
+        self.states = None  # the stored states of a stateful layer (Variables)
         self.supports_masking = True
         # keras.ops.scan on TensorFlow cannot be differentiated under XLA, so
         # model.compile(jit_compile="auto") must not pick XLA for a model with this layer.
@@ -300,6 +103,30 @@ class RNN(keras.layers.Layer):
         if not self.cell.built:
             self.cell.build((sequences_shape[0], sequences_shape[2]))
             self.cell.built = True
+        if self.stateful and self.states is None:
+            self._create_state_variables(sequences_shape)
+
+    def _create_state_variables(self, sequences_shape):
+        batch = sequences_shape[0]
+        if batch is None:
+            raise ValueError(
+                f"{self.name}: expected a fixed batch size with stateful=True (give "
+                f"keras.Input(..., batch_size=N)), got the input shape {sequences_shape}"
+            )
+        states = [
+            keras.Variable(s, trainable=False, dtype=self.variable_dtype, name="rnn_state")
+            for s in self.cell.get_initial_state(batch_size=int(batch))
+        ]
+        # Not through Layer.__setattr__: like Keras', the stored states are not weights
+        # (get_weights/set_weights and saved models do not include them).
+        self.__dict__["states"] = states
+
+    def reset_states(self):
+        """Set the stored states of a stateful layer back to zeros."""
+        for v in self.states or []:
+            v.assign(ops.zeros_like(v.value))
+
+    reset_state = reset_states  # Keras 3 has both names
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
         batch, steps = sequences_shape[0], sequences_shape[1]
@@ -319,66 +146,103 @@ class RNN(keras.layers.Layer):
             return [output_mask] + [None for _ in self.state_size]
         return output_mask
 
-    # -- the time loop -------------------------------------------------------------------
+    # -- the call ------------------------------------------------------------------------
     def call(self, sequences, initial_state=None, mask=None, training=False):
         cell = self.cell
         checks.check_sequences(self.name, sequences, cell.kernel.shape[0])
-        batch = ops.shape(sequences)[0]
-        dtype = cell.compute_dtype
+        if self.unroll and sequences.shape[1] is None:
+            raise ValueError(
+                f"{self.name}: expected a known number of time steps with unroll=True, "
+                f"got the input shape {tuple(sequences.shape)}"
+            )
+        states = self._initial_states(sequences, initial_state)
+        sequences, recurrent_mask = self._dropout_masks(sequences, states, training)
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        last_output, outputs, states = self._loop(cell.project_inputs(sequences), states,
+                                                  mask, recurrent_mask)
+        if self.stateful:
+            for variable, state in zip(self.states, states):
+                variable.assign(ops.cast(state, variable.dtype))
+        dtype = self.compute_dtype  # the layer's dtype policy decides what it returns
+        output = outputs if self.return_sequences else last_output
+        output = ops.cast(output, dtype)
+        if self.return_state:
+            return output, *[ops.cast(s, dtype) for s in states]
+        return output
 
-        # Initial states: zeros, or the user's, checked and cast.
+    def _initial_states(self, sequences, initial_state):
+        """The user's states (checked and cast), the stored ones, or zeros."""
+        dtype = self.cell.compute_dtype
         if initial_state is None:
-            states = cell.get_initial_state(batch_size=batch)
-        else:
-            if not isinstance(initial_state, (list, tuple)):
-                initial_state = [initial_state]
-            checks.check_states(self.name, list(initial_state), self.state_size, sequences.shape[0])
-            states = [ops.cast(s, dtype) for s in initial_state]
+            if self.stateful:
+                return [ops.cast(ops.copy(v.value), dtype) for v in self.states]
+            return self.cell.get_initial_state(batch_size=ops.shape(sequences)[0])
+        if not isinstance(initial_state, (list, tuple)):
+            initial_state = [initial_state]
+        checks.check_states(self.name, list(initial_state), self.state_size, sequences.shape[0])
+        return [ops.cast(s, dtype) for s in initial_state]
 
-        # Dropout: one mask per sequence, shared by all its steps.
-        recurrent_mask = None
+    def _dropout_masks(self, sequences, states, training):
+        """Variational dropout: one mask per sequence, shared by all its steps."""
+        cell, recurrent_mask = self.cell, None
         if training and cell.dropout > 0:
-            keep = ops.ones((batch, 1, sequences.shape[-1]), dtype=dtype)
+            keep = ops.ones((ops.shape(sequences)[0], 1, sequences.shape[-1]), dtype=sequences.dtype)
             sequences = sequences * keras.random.dropout(keep, cell.dropout, seed=cell.seed_generator)
         if training and cell.recurrent_dropout > 0:
             recurrent_mask = cell.recurrent_dropout_mask(states[0])
+        return sequences, recurrent_mask
 
-        # 1. The input half of every step, all steps at once: (batch, T, gates*units),
-        #    then time-major (T, batch, gates*units) for the scan.
-        projected = ops.transpose(cell.project_inputs(sequences), (1, 0, 2))
+    # -- the time loop -------------------------------------------------------------------
+    def _loop(self, x_proj, states, mask, recurrent_mask):
+        """Run ``cell.step`` over time.
+
+        Args:
+            x_proj: ``(batch, T, gates * units)``, the input halves of all steps.
+            states: list of ``(batch, size)`` initial states.
+            mask: ``(batch, T)`` booleans or ``None``.
+
+        Returns:
+            ``(last_output, outputs, states)`` with ``outputs``
+            ``(batch, T, output_size)`` in processing order.
+        """
+        cell = self.cell
+        x_proj = ops.transpose(x_proj, (1, 0, 2))  # time-major (T, batch, gates*units)
+        keep = None
         if mask is not None:
-            if isinstance(mask, (list, tuple)):
-                mask = mask[0]
-            keep_steps = ops.expand_dims(ops.transpose(ops.cast(mask, "bool")), -1)  # (T, batch, 1)
+            keep = ops.expand_dims(ops.transpose(ops.cast(mask, "bool")), -1)  # (T, batch, 1)
         if self.go_backwards:
-            projected = ops.flip(projected, axis=0)
-            if mask is not None:
-                keep_steps = ops.flip(keep_steps, axis=0)
+            x_proj = ops.flip(x_proj, axis=0)
+            keep = None if keep is None else ops.flip(keep, axis=0)
 
-        # 2. The recurrent half, one step at a time. The carry is
-        #    (output of the previous step, states); a masked step keeps both.
-        def step(carry, inputs):
+        def one_step(carry, inputs):
+            """The carry is (output of the previous step, states); a masked step keeps both."""
             previous_output, states = carry
-            z_t, keep_t = inputs if mask is not None else (inputs, None)
-            output, new_states = cell.recurrence(z_t, states, recurrent_mask)
+            x_proj_t, keep_t = inputs
+            output, new_states = cell.step(x_proj_t, states, recurrent_mask)
             if keep_t is not None:
                 new_states = [ops.where(keep_t, new, old) for new, old in zip(new_states, states)]
                 skipped = ops.zeros_like(output) if self.zero_output_for_mask else previous_output
                 output = ops.where(keep_t, output, skipped)
-            carry = (output, list(new_states))
-            return carry, carry  # keras.ops.scan (TF) wants outputs shaped like the carry
+            return output, list(new_states)
 
-        first_output = ops.zeros((batch, cell.output_size), dtype=dtype)
-        xs = (projected, keep_steps) if mask is not None else projected
-        (last_output, states), (outputs, _) = ops.scan(step, (first_output, list(states)), xs)
-
-        if self.return_sequences:
-            output = ops.transpose(outputs, (1, 0, 2))  # back to (batch, T, output_size)
+        first_output = ops.zeros((ops.shape(x_proj)[1], cell.output_size), dtype=x_proj.dtype)
+        carry = (first_output, list(states))
+        if self.unroll:  # literally the loop of the module docstring
+            outputs = []
+            for t in range(x_proj.shape[0]):
+                carry = one_step(carry, (x_proj[t], None if keep is None else keep[t]))
+                outputs.append(carry[0])
+            outputs = ops.stack(outputs)
         else:
-            output = last_output
-        if self.return_state:
-            return output, *states
-        return output
+            def scan_step(carry, inputs):
+                carry = one_step(carry, inputs if keep is not None else (inputs, None))
+                return carry, carry  # keras.ops.scan (TF) wants outputs shaped like the carry
+
+            xs = (x_proj, keep) if keep is not None else x_proj
+            carry, (outputs, _) = ops.scan(scan_step, carry, xs)
+        last_output, states = carry
+        return last_output, ops.transpose(outputs, (1, 0, 2)), states
 
     # -- serialization ---------------------------------------------------------------
     def get_config(self):
@@ -387,6 +251,8 @@ class RNN(keras.layers.Layer):
             return_sequences=self.return_sequences,
             return_state=self.return_state,
             go_backwards=self.go_backwards,
+            stateful=self.stateful,
+            unroll=self.unroll,
             zero_output_for_mask=self.zero_output_for_mask,
         )
         if type(self) is RNN:
@@ -401,5 +267,28 @@ class RNN(keras.layers.Layer):
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         if "cell" in config:
-            config["cell"] = keras.saving.deserialize_keras_object(config["cell"], custom_objects=custom_objects)
+            config["cell"] = keras.saving.deserialize_keras_object(
+                config["cell"], custom_objects=custom_objects
+            )
         return cls(**config)
+
+
+def cell_arguments(cls_name, arguments, kwargs):
+    """Split a layer's constructor arguments into the cell's and the layer's.
+
+    ``arguments`` is ``locals()`` of the layer's ``__init__`` (``SimpleRNN``, ``LSTM``,
+    ``GRU`` list every argument of the Keras built-in, so that any built-in config
+    loads): everything but the layer arguments goes to the cell, which also gets the
+    layer's ``dtype`` and ``trainable``; the layer arguments and ``kwargs`` (name,
+    dtype, ...) go to :class:`RNN`.
+    """
+    layer_keys = ("return_sequences", "return_state", "go_backwards", "stateful",
+                  "unroll", "zero_output_for_mask")
+    cell_kw = {k: v for k, v in arguments.items()
+               if k not in layer_keys
+               and k not in ("self", "kwargs", "__class__", "use_cudnn", "activity_regularizer")}
+    cell_kw.update(dtype=kwargs.get("dtype"), trainable=kwargs.get("trainable", True),
+                   name=cls_name)
+    layer_kw = {k: arguments[k] for k in layer_keys}
+    layer_kw["activity_regularizer"] = arguments.get("activity_regularizer")
+    return cell_kw, {**layer_kw, **kwargs}

@@ -3,7 +3,8 @@ plus the output projection of ``torch.nn.LSTM(proj_size=...)`` that Keras lacks.
 
 One step, with the gates in Keras' order i, f, c, o::
 
-    z = x_t @ kernel + bias + h_{t-1} @ recurrent_kernel      # (batch, 4 * units)
+    x_proj_t = x_t @ kernel + bias                  # project_inputs, all steps at once
+    z = x_proj_t + h_{t-1} @ recurrent_kernel       # step: (batch, 4 * units)
     z_i, z_f, z_c, z_o = split(z, 4)
     i = sigmoid(z_i)              # input gate
     f = sigmoid(z_f)              # forget gate
@@ -28,11 +29,12 @@ import keras
 from keras import ops
 
 from . import checks
-from .layer import RNN, RecurrentCell
+from .cell import GatedCell
+from .layer import RNN, cell_arguments
 
 
 @keras.saving.register_keras_serializable(package="unrolled")
-class LSTMCell(RecurrentCell):
+class LSTMCell(GatedCell):
     """Long short-term memory cell (Hochreiter & Schmidhuber, 1997; forget gate of
     Gers et al., 2000), optionally with an output projection (Sak et al., 2014).
 
@@ -43,7 +45,9 @@ class LSTMCell(RecurrentCell):
         unit_forget_bias: initialize the forget-gate bias to 1 (default ``True``).
         proj_size: ``0``/``None`` for none, else ``h_t = (o * tanh(c_t)) @
             projection_kernel`` has ``proj_size < units`` features.
-        The other arguments are those of :class:`~unrolled.keras.layer.RecurrentCell`.
+        implementation: ``2`` one fused recurrent product, ``1`` one per gate
+            (see :class:`~unrolled.keras.cell.GatedCell`).
+        The other arguments are those of :class:`~unrolled.keras.cell.RecurrentCell`.
 
     Call: ``cell(inputs, [h, c])`` with ``inputs`` ``(batch, input_dim)``, ``h``
     ``(batch, proj_size or units)``, ``c`` ``(batch, units)``; returns
@@ -52,29 +56,10 @@ class LSTMCell(RecurrentCell):
 
     gates = 4
 
-    def __init__(
-        self,
-        units,
-        activation="tanh",
-        recurrent_activation="sigmoid",
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        recurrent_initializer="orthogonal",
-        bias_initializer="zeros",
-        unit_forget_bias=True,
-        proj_size=None,
-        **kwargs,
-    ):
-        super().__init__(
-            units,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            **kwargs,
-        )
-        checks.check_proj_size(type(self).__name__, proj_size, units)
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
+                 unit_forget_bias=True, proj_size=None, **kwargs):
+        super().__init__(units, activation=activation, **kwargs)
+        checks.check_proj_size(self.name, proj_size, units)
         self.recurrent_activation = keras.activations.get(recurrent_activation)
         self.unit_forget_bias = unit_forget_bias
         self.proj_size = proj_size or 0
@@ -82,47 +67,36 @@ class LSTMCell(RecurrentCell):
         self.state_size = [h_size, units]  # [h, c]
         self.output_size = h_size
 
-    def build(self, input_shape):
-        input_dim = self._check_build_shape(input_shape)
-        units, h_size = self.units, self.output_size
-        self.kernel = self.add_kernel((input_dim, 4 * units), "kernel")
-        self.recurrent_kernel = self.add_kernel((h_size, 4 * units), "recurrent")
-        if self.use_bias:
-            initializer = None
-            if self.unit_forget_bias:
-                # Blocks i, f, c, o: the forget block starts at 1, the others as asked.
-                def initializer(shape, dtype=None):
-                    base = self.bias_initializer
-                    return ops.concatenate(
-                        [
-                            base((units,), dtype=dtype),
-                            ops.ones((units,), dtype=dtype),
-                            base((2 * units,), dtype=dtype),
-                        ]
-                    )
+    def bias_initializer_for_build(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        units, base = self.units, self.bias_initializer
 
-            self.bias = self.add_kernel((4 * units,), "bias", initializer=initializer)
-        else:
-            self.bias = None
+        def initializer(shape, dtype=None):
+            # Blocks i, f, c, o: the forget block starts at 1, the others as asked.
+            return ops.concatenate([base((units,), dtype=dtype), ops.ones((units,), dtype=dtype),
+                                    base((2 * units,), dtype=dtype)])
+
+        return initializer
+
+    def build(self, input_shape):
+        super().build(input_shape)  # kernel, recurrent_kernel, bias
         if self.proj_size:
             self.projection_kernel = self.add_kernel(
-                (units, self.proj_size), "kernel", name="projection_kernel"
+                (self.units, self.proj_size), "kernel", name="projection_kernel"
             )
 
-    def gates_from(self, projected, h_prev, recurrent_mask=None):
-        """The four gate pre-activations ``z_i, z_f, z_c, z_o``, each ``(batch, units)``.
-
-        One fused product ``h_{t-1} @ recurrent_kernel`` serves all four gates.
-        """
+    def preactivations(self, x_proj_t, h_prev, recurrent_mask=None):
+        """The four gate pre-activations ``z_i, z_f, z_c, z_o``, each ``(batch, units)``."""
         if recurrent_mask is not None:
             h_prev = h_prev * recurrent_mask
-        z = projected + ops.matmul(h_prev, self.recurrent_kernel)
-        return ops.split(z, 4, axis=-1)
+        h_parts = self.recurrent_products(h_prev, self.recurrent_kernel, 4)
+        return [x + h for x, h in zip(ops.split(x_proj_t, 4, axis=-1), h_parts)]
 
-    def recurrence(self, projected, states, recurrent_mask=None):
-        """``projected`` = ``x_t @ kernel + bias`` ``(batch, 4 * units)``; ``states`` = ``[h, c]``."""
+    def step(self, x_proj_t, states, recurrent_mask=None):
+        """``x_proj_t`` = ``x_t @ kernel + bias`` ``(batch, 4 * units)``; ``states`` = ``[h, c]``."""
         h_prev, c_prev = states
-        z_i, z_f, z_c, z_o = self.gates_from(projected, h_prev, recurrent_mask)
+        z_i, z_f, z_c, z_o = self.preactivations(x_proj_t, h_prev, recurrent_mask)
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)
         g = self.activation(z_c)
@@ -146,8 +120,11 @@ class LSTMCell(RecurrentCell):
 class LSTM(RNN):
     """LSTM layer, like ``keras.layers.LSTM`` (same weights), plus ``proj_size``.
 
-    Args: the cell's (see :class:`LSTMCell`, ``proj_size`` included) and the layer's
-    (``return_sequences``, ``return_state``, ``go_backwards``, ``zero_output_for_mask``).
+    Args: every argument of ``keras.layers.LSTM`` (so any of its configs loads):
+    the cell's (see :class:`LSTMCell`, ``proj_size`` and ``implementation``
+    included) and the layer's (see :class:`RNN`). ``use_cudnn`` is accepted and
+    kept (``get_config``, ``Bidirectional``) but changes nothing: our loop is
+    always the one written here, never a fused cuDNN kernel.
 
     Input ``(batch, timesteps, features)``. Output ``(batch, H)`` or
     ``(batch, timesteps, H)`` with ``H = proj_size or units``; with ``return_state``
@@ -167,50 +144,28 @@ class LSTM(RNN):
         kernel_regularizer=None,
         recurrent_regularizer=None,
         bias_regularizer=None,
+        activity_regularizer=None,
         kernel_constraint=None,
         recurrent_constraint=None,
         bias_constraint=None,
         dropout=0.0,
         recurrent_dropout=0.0,
         seed=None,
-        proj_size=None,
         return_sequences=False,
         return_state=False,
         go_backwards=False,
+        stateful=False,
+        unroll=False,
+        use_cudnn="auto",
+        proj_size=None,
+        implementation=2,
         zero_output_for_mask=False,
         **kwargs,
     ):
-        cell = LSTMCell(
-            units,
-            activation=activation,
-            recurrent_activation=recurrent_activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            unit_forget_bias=unit_forget_bias,
-            kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint,
-            bias_constraint=bias_constraint,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            seed=seed,
-            proj_size=proj_size,
-            dtype=kwargs.get("dtype"),
-            trainable=kwargs.get("trainable", True),
-            name="lstm_cell",
-        )
-        super().__init__(
-            cell,
-            return_sequences=return_sequences,
-            return_state=return_state,
-            go_backwards=go_backwards,
-            zero_output_for_mask=zero_output_for_mask,
-            **kwargs,
-        )
+        checks.check_use_cudnn(kwargs.get("name") or "lstm", use_cudnn)
+        cell_kw, layer_kw = cell_arguments("lstm_cell", locals(), kwargs)
+        super().__init__(LSTMCell(**cell_kw), **layer_kw)
+        self.use_cudnn = use_cudnn
 
     @property
     def units(self):
@@ -219,3 +174,10 @@ class LSTM(RNN):
     @property
     def proj_size(self):
         return self.cell.proj_size
+
+    @property
+    def implementation(self):
+        return self.cell.implementation
+
+    def get_config(self):
+        return {**super().get_config(), "use_cudnn": self.use_cudnn}

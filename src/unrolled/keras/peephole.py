@@ -3,7 +3,7 @@
 The gates also look at the cell state, through diagonal ("peephole") weights:
 the input and forget gates at ``c_{t-1}``, the output gate at the new ``c_t``::
 
-    z_i, z_f, z_c, z_o = split(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel, 4)
+    z_i, z_f, z_c, z_o = split(x_proj_t + h_{t-1} @ recurrent_kernel, 4)  # x_proj_t = x_t @ kernel + bias
     i = sigmoid(z_i + peephole_i * c_{t-1})
     f = sigmoid(z_f + peephole_f * c_{t-1})
     c_t = f * c_{t-1} + i * tanh(z_c)
@@ -42,7 +42,7 @@ class PeepholeLSTMCell(LSTMCell):
     def __init__(self, units, peephole_initializer="glorot_uniform", **kwargs):
         proj_size = kwargs.pop("proj_size", None)
         if proj_size:
-            raise ValueError(f"PeepholeLSTMCell: expected no proj_size (0), got {proj_size!r}")
+            raise ValueError(f"{type(self).__name__}: expected no proj_size (0), got {proj_size!r}")
         super().__init__(units, **kwargs)
         self.peephole_initializer = keras.initializers.get(peephole_initializer)
 
@@ -54,10 +54,10 @@ class PeepholeLSTMCell(LSTMCell):
             )
             setattr(self, f"peephole_{gate}", weight)
 
-    def recurrence(self, projected, states, recurrent_mask=None):
-        """``projected`` = ``x_t @ kernel + bias`` ``(batch, 4 * units)``; ``states`` = ``[h, c]``."""
+    def step(self, x_proj_t, states, recurrent_mask=None):
+        """``x_proj_t`` = ``x_t @ kernel + bias`` ``(batch, 4 * units)``; ``states`` = ``[h, c]``."""
         h_prev, c_prev = states
-        z_i, z_f, z_c, z_o = self.gates_from(projected, h_prev, recurrent_mask)
+        z_i, z_f, z_c, z_o = self.preactivations(x_proj_t, h_prev, recurrent_mask)
         i = self.recurrent_activation(z_i + self.peephole_i * c_prev)
         f = self.recurrent_activation(z_f + self.peephole_f * c_prev)
         c = f * c_prev + i * self.activation(z_c)

@@ -5,8 +5,17 @@ outputs and state layouts), built from the per-step equations:
 
 - cells: :class:`RNNCell`, :class:`LSTMCell` (with ``proj_size``), :class:`GRUCell`,
   :class:`PeepholeLSTMCell`;
-- layers, unrolled over time in a Python loop (``layer.py``): :class:`RNN`,
-  :class:`LSTM` (with ``proj_size``), :class:`GRU`.
+- layers, unrolled over time in a Python loop (``layer.py``): :class:`RNN` (the
+  Elman layer, like ``torch.nn.RNN``; in ``unrolled.keras`` that is ``SimpleRNN``,
+  and ``uk.RNN`` is the generic unroller), :class:`LSTM` (with ``proj_size``),
+  :class:`GRU`.
+
+The cell base :class:`RecurrentCell` is in ``cell.py``, the unroller
+:class:`RecurrentLayer` in ``layer.py``, as in ``unrolled.keras``; cells and layers
+split a step into ``project_inputs`` (the input half, for all steps at once) and
+``step`` (the recurrent half), the names ``unrolled.keras`` uses. Errors are the
+types ``torch.nn`` raises (shape and dtype mistakes: :class:`InputError`, both a
+``RuntimeError`` and a ``ValueError``).
 
 Example::
 
@@ -17,6 +26,8 @@ Example::
     torch.testing.assert_close(ours(x)[0], ref(x)[0])
 """
 
+from .cell import RecurrentCell
+from .checks import InputError
 from .gru import GRU, GRUCell, gru_step
 from .layer import RecurrentLayer, unroll
 from .lstm import LSTM, LSTMCell, lstm_step
@@ -26,6 +37,6 @@ from .rnn import RNN, RNNCell, rnn_step
 __all__ = [
     "RNNCell", "LSTMCell", "GRUCell", "PeepholeLSTMCell",
     "RNN", "LSTM", "GRU",
-    "RecurrentLayer", "unroll",
+    "RecurrentCell", "RecurrentLayer", "unroll", "InputError",
     "rnn_step", "lstm_step", "gru_step", "peephole_lstm_step",
 ]

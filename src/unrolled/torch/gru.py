@@ -18,21 +18,21 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from . import checks
-from .layer import RecurrentLayer, Weights, cell_state, reset_uniform
+from .cell import RecurrentCell
+from .layer import RecurrentLayer, Weights
 
 
-def gru_step(gx: torch.Tensor, h: torch.Tensor, w_hh: torch.Tensor,
+def gru_step(x_proj: torch.Tensor, h: torch.Tensor, w_hh: torch.Tensor,
              b_hh: torch.Tensor | None) -> torch.Tensor:
-    """One GRU step, given the input part ``gx = x_t W_ih^T + b_ih`` ``(N, 3H)``.
+    """One GRU step, given the input part ``x_proj = x_t W_ih^T + b_ih`` ``(N, 3H)``.
 
     ``h`` ``(N, H)``, ``w_hh`` ``(3H, H)``, ``b_hh`` ``(3H,)`` or ``None``.
     Returns ``h_t`` ``(N, H)``.
     """
     gh = F.linear(h, w_hh, b_hh)  # recurrent part of all three gates in one product: (N, 3H)
-    x_r, x_z, x_n = gx.chunk(3, dim=1)
+    x_r, x_z, x_n = x_proj.chunk(3, dim=1)
     h_r, h_z, h_n = gh.chunk(3, dim=1)
     r = torch.sigmoid(x_r + h_r)  # reset gate
     z = torch.sigmoid(x_z + h_z)  # update gate
@@ -40,44 +40,26 @@ def gru_step(gx: torch.Tensor, h: torch.Tensor, w_hh: torch.Tensor,
     return n + z * (h - n)  # = (1 - z) * n + z * h, one operation fewer
 
 
-class GRUCell(nn.Module):
+class GRUCell(RecurrentCell):
     """One GRU step; drop-in for ``torch.nn.GRUCell``.
 
     ``forward(input, hx=None)``: ``input`` ``(N, H_in)`` or ``(H_in,)``, ``hx``
     ``(N, H)`` or ``(H,)`` (zeros if omitted) -> ``h'`` of the shape of ``hx``.
     """
 
+    gates = 3
+
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  device=None, dtype=None):
-        super().__init__()
-        checks.check_sizes("GRUCell", input_size=input_size, hidden_size=hidden_size)
-        kw = {"device": device, "dtype": dtype}
-        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        self.weight_ih = nn.Parameter(torch.empty(3 * hidden_size, input_size, **kw))
-        self.weight_hh = nn.Parameter(torch.empty(3 * hidden_size, hidden_size, **kw))
-        if bias:
-            self.bias_ih = nn.Parameter(torch.empty(3 * hidden_size, **kw))
-            self.bias_hh = nn.Parameter(torch.empty(3 * hidden_size, **kw))
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
+        super().__init__(input_size, hidden_size, bias, device, dtype)
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        reset_uniform(self, self.hidden_size)
+    def project_inputs(self, x: torch.Tensor) -> torch.Tensor:
+        return F.linear(x, self.weight_ih, self.bias_ih)  # b_hh stays in the step
 
-    def extra_repr(self) -> str:
-        return f"{self.input_size}, {self.hidden_size}, bias={self.bias}"
-
-    def forward(self, input: torch.Tensor, hx: torch.Tensor | None = None) -> torch.Tensor:
-        checks.check_input("GRUCell", input, self.input_size,
-                           {1: "(input_size,)", 2: "(batch, input_size)"})
-        batched = input.dim() == 2
-        x = input if batched else input.unsqueeze(0)
-        (h,) = cell_state("GRUCell", hx, x, (self.hidden_size,), batched)
-        gx = F.linear(x, self.weight_ih, self.bias_ih)
-        h = gru_step(gx, h, self.weight_hh, self.bias_hh)
-        return h if batched else h.squeeze(0)
+    def step(self, x_proj: torch.Tensor, state: tuple) -> tuple:
+        (h,) = state
+        return (gru_step(x_proj, h, self.weight_hh, self.bias_hh),)
 
 
 class GRU(RecurrentLayer):
@@ -93,13 +75,14 @@ class GRU(RecurrentLayer):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, device=None, dtype=None):
+                 bidirectional: bool = False, proj_size: int = 0, device=None, dtype=None):
+        checks.check_no_proj_size(type(self).__name__, proj_size)
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, 0, device, dtype)
 
-    def project(self, x: torch.Tensor, w: Weights) -> torch.Tensor:
+    def project_inputs(self, x: torch.Tensor, w: Weights) -> torch.Tensor:
         return F.linear(x, w.ih, w.b_ih)  # b_hh stays in the step (see the module docstring)
 
-    def step(self, gx_t: torch.Tensor, state: tuple, w: Weights) -> tuple:
+    def step(self, x_proj_t: torch.Tensor, state: tuple, w: Weights) -> tuple:
         (h,) = state
-        return (gru_step(gx_t, h, w.hh, w.b_hh),)
+        return (gru_step(x_proj_t, h, w.hh, w.b_hh),)

@@ -1,7 +1,16 @@
 """The unroller: one recurrent layer = one cell applied at every time step.
 
-``RecurrentLayer`` is the shared base of ``RNN``, ``LSTM`` and ``GRU``. It owns
-everything that does not depend on the cell:
+The loop a reader should see first (one layer, one direction, a padded batch of
+``N`` sequences of ``L`` steps; ``forward`` runs it for each layer and direction)::
+
+    x_proj = layer.project_inputs(x, w)          # (L * N, gates * H): all steps at once
+    for t in range(L):
+        state = layer.step(x_proj[t], state, w)  # state[0] is h_t, (N, H_out)
+        outputs.append(state[0])
+
+``RecurrentLayer`` is the shared base of ``RNN``, ``LSTM`` and ``GRU`` (the cell base,
+``RecurrentCell``, is in ``cell.py``, as in ``unrolled.keras``). It owns everything
+that does not depend on the cell:
 
 - the parameters, named and ordered like ``torch.nn.LSTM`` (``weight_ih_l0``,
   ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0``, ``weight_hr_l0``, then
@@ -9,14 +18,17 @@ everything that does not depend on the cell:
 - the time loop (:func:`unroll`), the two directions, the stacking of layers and the
   dropout between them;
 - the input layouts: ``(L, N, H_in)``, ``(N, L, H_in)`` with ``batch_first``,
-  unbatched ``(L, H_in)`` and ``PackedSequence``.
+  unbatched ``(L, H_in)`` and ``PackedSequence`` (:meth:`RecurrentLayer.to_time_major`
+  and :meth:`RecurrentLayer.restore_layout`).
 
-A subclass only says what one time step computes, with two methods:
+A subclass only says what one time step computes, with the two methods the cells
+have too (same names in ``unrolled.keras``):
 
-``project(x, w)``
+``project_inputs(x, w)``
     the input part of the gates for *all* time steps at once, one matrix product
-    ``x @ W_ih^T (+ biases)``: ``(N_steps, H_in) -> (N_steps, gates * H)``;
-``step(gx_t, state, w)``
+    ``x @ W_ih^T (+ biases)``: ``(N_steps, H_in) -> (N_steps, gates * H)``
+    (chapter 10, "precomputing input projections");
+``step(x_proj_t, state, w)``
     one time step given that precomputed input part: the recurrent product
     ``h_{t-1} @ W_hh^T`` and the gate equations.
 
@@ -33,7 +45,6 @@ shape ``(L, N, H_in)`` is the special case ``batch_sizes = [N] * L``.
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import NamedTuple, Optional
 
@@ -43,59 +54,19 @@ from torch import nn
 from torch.nn.utils.rnn import PackedSequence
 
 from . import checks
-
-# --------------------------------------------------------------------------- helpers shared
-# by the cells and the layers
-
-
-def reset_uniform(module: nn.Module, hidden_size: int) -> None:
-    """PyTorch's default init for recurrent modules: every parameter ~ U(-k, k), k = 1/sqrt(H).
-
-    Parameters are drawn in registration order, like the built-ins, so with the same
-    seed our modules start from exactly the same numbers as ``torch.nn``'s.
-    """
-    k = 1.0 / math.sqrt(hidden_size)
-    for p in module.parameters():
-        nn.init.uniform_(p, -k, k)
-
-
-def both_biases(b_ih: Optional[torch.Tensor], b_hh: Optional[torch.Tensor]):
-    """``b_ih + b_hh``, or ``None`` without biases.
-
-    For RNN and LSTM the two biases are only ever added together, so they can be
-    folded into the input projection computed once for the whole sequence.
-    """
-    return None if b_ih is None else b_ih + b_hh
-
-
-def cell_state(name: str, hx, x: torch.Tensor, sizes: tuple[int, ...], batched: bool):
-    """The state of a cell as a tuple of ``(N, size)`` tensors (zeros when ``hx`` is None).
-
-    ``sizes`` are the widths of the state tensors: ``(H,)`` for RNN/GRU, ``(H_out, H)``
-    for LSTM, whose ``hx`` is a pair ``(h, c)``. Unbatched states ``(size,)`` get a batch
-    dimension of 1.
-    """
-    batch = x.shape[0]
-    if hx is None:
-        return tuple(x.new_zeros(batch, size) for size in sizes)
-    if len(sizes) == 1:
-        hx = (hx,)
-        names = ("hx",)
-    else:
-        checks.check_state_pair(name, hx)
-        names = ("hx[0] (h)", "hx[1] (c)")
-    states = []
-    for what, s, size in zip(names, hx, sizes):
-        if batched:
-            checks.check_state(name, what, s, (batch, size), "(batch, size)")
-            states.append(s)
-        else:
-            checks.check_state(name, what, s, (size,), "(size,) for unbatched input")
-            states.append(s.unsqueeze(0))
-    return tuple(states)
-
+from .cell import reset_uniform
 
 # --------------------------------------------------------------------------- the time loop
+
+
+class Batch(NamedTuple):
+    """A batch of sequences, time-major and packed (see the module docstring)."""
+
+    data: torch.Tensor  # (sum(steps), H_in)
+    steps: list[int]  # steps[t] = number of sequences still running at step t
+    size: int  # N, the number of sequences
+    unbatched: bool  # the input was (L, H_in)
+    packed: Optional[PackedSequence]  # the input, when it was a PackedSequence
 
 
 class Weights(NamedTuple):
@@ -108,13 +79,13 @@ class Weights(NamedTuple):
     hr: Optional[torch.Tensor]  # (H_out, H)  LSTM projection W_hr
 
 
-def unroll(step, gx: torch.Tensor, state: tuple, w: Weights, batch_sizes: list[int],
+def unroll(step, x_proj: torch.Tensor, state: tuple, w: Weights, batch_sizes: list[int],
            reverse: bool = False):
     """Apply ``step`` at every time step, forward or backward in time.
 
     Args:
-        step: ``step(gx_t, state, w) -> state``; ``state[0]`` is the output ``h_t``.
-        gx: ``(sum(batch_sizes), G)``, the precomputed input projections, time-major
+        step: ``step(x_proj_t, state, w) -> state``; ``state[0]`` is the output ``h_t``.
+        x_proj: ``(sum(batch_sizes), G)``, the precomputed input projections, time-major
             and packed (see the module docstring).
         state: tuple of ``(N, size)`` initial states, one row per sequence.
         batch_sizes: ``batch_sizes[t]`` = number of sequences still running at step t
@@ -123,20 +94,20 @@ def unroll(step, gx: torch.Tensor, state: tuple, w: Weights, batch_sizes: list[i
 
     Returns:
         ``(outputs, final)``: ``outputs`` is ``(sum(batch_sizes), H_out)`` packed like
-        ``gx``; ``final`` is a tuple of ``(N, size)`` states, each sequence's state
+        ``x_proj``; ``final`` is a tuple of ``(N, size)`` states, each sequence's state
         after its own last processed step.
     """
-    gx_steps = gx.split(batch_sizes)  # gx_steps[t]: (batch_sizes[t], G); one split, cheap backward
+    x_proj_steps = x_proj.split(batch_sizes)  # [t]: (batch_sizes[t], G); one split, cheap backward
     outputs = [None] * len(batch_sizes)
 
     if not reverse:
         ended = []  # states of sequences that stopped early (shortest sequences come last)
-        for t, gx_t in enumerate(gx_steps):
+        for t, x_proj_t in enumerate(x_proj_steps):
             n = batch_sizes[t]
             if n < state[0].shape[0]:  # sequences n.. ended at t-1: keep their last state
                 ended.append(tuple(s[n:] for s in state))
                 state = tuple(s[:n] for s in state)
-            state = step(gx_t, state, w)
+            state = step(x_proj_t, state, w)
             outputs[t] = state[0]
         if ended:  # reassemble the rows in order: running ones first, then the early stoppers
             state = tuple(torch.cat([s, *(e[i] for e in reversed(ended))])
@@ -148,7 +119,7 @@ def unroll(step, gx: torch.Tensor, state: tuple, w: Weights, batch_sizes: list[i
             n, running = batch_sizes[t], state[0].shape[0]
             if n > running:  # sequences running..n-1 have their last step at t: they start here
                 state = tuple(torch.cat([s, s0[running:n]]) for s, s0 in zip(state, initial))
-            state = step(gx_steps[t], state, w)
+            state = step(x_proj_steps[t], state, w)
             outputs[t] = state[0]
 
     return torch.cat(outputs), state
@@ -162,7 +133,7 @@ class RecurrentLayer(nn.Module):
 
     Subclasses set ``gates`` (1, 4 or 3 blocks of ``H`` rows in ``W_ih``) and
     ``state_names`` (``("h_0",)`` or ``("h_0", "c_0")``) and implement
-    ``project`` and ``step``.
+    ``project_inputs`` and ``step``.
     """
 
     gates = 1
@@ -175,6 +146,7 @@ class RecurrentLayer(nn.Module):
         name = type(self).__name__
         checks.check_sizes(name, input_size=input_size, hidden_size=hidden_size,
                            num_layers=num_layers)
+        checks.check_flags(name, bias=bias, batch_first=batch_first)
         checks.check_proj_size(name, proj_size, hidden_size)
         checks.check_dropout(name, dropout)
         if dropout > 0 and num_layers == 1:
@@ -204,12 +176,12 @@ class RecurrentLayer(nn.Module):
         self.reset_parameters()
 
     # ----------------------------------------------------------------- what subclasses define
-    def project(self, x: torch.Tensor, w: Weights) -> torch.Tensor:
+    def project_inputs(self, x: torch.Tensor, w: Weights) -> torch.Tensor:
         """Input projections of all steps: ``(N_steps, H_in) -> (N_steps, gates * H)``."""
         raise NotImplementedError
 
-    def step(self, gx_t: torch.Tensor, state: tuple, w: Weights) -> tuple:
-        """One time step: ``gx_t`` ``(N, gates * H)`` and ``state`` -> new ``state``."""
+    def step(self, x_proj_t: torch.Tensor, state: tuple, w: Weights) -> tuple:
+        """One time step: ``x_proj_t`` ``(N, gates * H)`` and ``state`` -> new ``state``."""
         raise NotImplementedError
 
     def state_sizes(self) -> tuple[int, ...]:
@@ -226,6 +198,10 @@ class RecurrentLayer(nn.Module):
 
     def reset_parameters(self) -> None:
         reset_uniform(self, self.hidden_size)
+
+    def flatten_parameters(self) -> None:
+        """A no-op, for drop-in compatibility: ``torch.nn``'s layers copy their weights
+        into one contiguous cuDNN buffer here; ours never call cuDNN."""
 
     def weights(self, layer: int, direction: int) -> Weights:
         """The parameters of ``layer`` in ``direction`` (0 forward, 1 reverse)."""
@@ -255,12 +231,14 @@ class RecurrentLayer(nn.Module):
             s += ", bidirectional=True"
         return s
 
-    def _initial_state(self, hx, batch: int, unbatched: bool, sorted_indices, like: torch.Tensor):
+    def initial_state(self, hx, batch: Batch):
         """``hx`` -> tuple of ``(num_layers * D, N, size)`` tensors, rows in packed order."""
-        name = type(self).__name__
+        name, unbatched = type(self).__name__, batch.unbatched
+        sorted_indices = None if batch.packed is None else batch.packed.sorted_indices
+        like = batch.data
         LD = self.num_layers * self.num_directions
         if hx is None:
-            return tuple(like.new_zeros(LD, batch, size) for size in self.state_sizes())
+            return tuple(like.new_zeros(LD, batch.size, size) for size in self.state_sizes())
         if len(self.state_names) == 1:
             hx = (hx,)
         else:
@@ -272,7 +250,7 @@ class RecurrentLayer(nn.Module):
                                    "(num_layers * num_directions, size) for unbatched input")
                 s = s.unsqueeze(1)
             else:
-                checks.check_state(name, what, s, (LD, batch, size),
+                checks.check_state(name, what, s, (LD, batch.size, size),
                                    "(num_layers * num_directions, batch, size)")
             if sorted_indices is not None:  # PackedSequence: rows sorted by decreasing length
                 s = s.index_select(1, sorted_indices)
@@ -297,30 +275,18 @@ class RecurrentLayer(nn.Module):
             and hold each sequence's state after its own last step (for the reverse
             direction, after the first step).
         """
-        name = type(self).__name__
-        packed = isinstance(input, PackedSequence)
-        if packed:
-            data, batch_sizes, sorted_indices, unsorted_indices = input
-            checks.check_input(name, data, self.input_size,
-                               {2: "(total steps, input_size) in a PackedSequence"})
-            steps = batch_sizes.tolist()
-            batch, unbatched = steps[0], False
-        else:
-            layout = "(batch, seq_len, input_size)" if self.batch_first else "(seq_len, batch, input_size)"
-            checks.check_input(name, input, self.input_size,
-                               {2: "(seq_len, input_size) (unbatched)", 3: layout})
-            unbatched = input.dim() == 2
-            x = input.unsqueeze(1) if unbatched else input
-            if self.batch_first and not unbatched:
-                x = x.transpose(0, 1)
-            seq_len, batch = x.shape[0], x.shape[1]
-            data = x.reshape(seq_len * batch, self.input_size)  # time-major, all sequences full length
-            steps = [batch] * seq_len
-            sorted_indices = unsorted_indices = None
+        batch = self.to_time_major(input)
+        output, final_states = self.run_layers(batch, self.initial_state(hx, batch))
+        return self.restore_layout(output, final_states, batch)
 
-        initial = self._initial_state(hx, batch, unbatched, sorted_indices, data)
+    def run_layers(self, batch: Batch, initial: tuple):
+        """All layers and directions over the packed data.
+
+        Returns ``(output, final_states)``: the last layer's output ``(sum(steps),
+        D * H_out)`` and one ``(L*D, N, size)`` tensor per state, rows in packed order.
+        """
         finals = []  # one state tuple per (layer, direction), in h_n order
-        layer_input = data
+        layer_input = batch.data
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0 and self.training:
                 layer_input = F.dropout(layer_input, self.dropout, training=True)
@@ -328,22 +294,49 @@ class RecurrentLayer(nn.Module):
             for direction in range(self.num_directions):
                 k = layer * self.num_directions + direction
                 w = self.weights(layer, direction)
-                gx = self.project(layer_input, w)  # all time steps in one matrix product
-                out, final = unroll(self.step, gx, tuple(s[k] for s in initial), w, steps,
-                                    reverse=direction == 1)
+                x_proj = self.project_inputs(layer_input, w)  # all time steps in one product
+                out, final = unroll(self.step, x_proj, tuple(s[k] for s in initial), w,
+                                    batch.steps, reverse=direction == 1)
                 outputs.append(out)
                 finals.append(final)
             layer_input = torch.cat(outputs, dim=1) if len(outputs) > 1 else outputs[0]
-
-        # (L*D, N, size) per state; back to the caller's batch order
         final_states = [torch.stack([f[i] for f in finals]) for i in range(len(self.state_names))]
-        if packed:
-            if unsorted_indices is not None:
-                final_states = [s.index_select(1, unsorted_indices) for s in final_states]
-            output = PackedSequence(layer_input, batch_sizes, sorted_indices, unsorted_indices)
+        return layer_input, final_states
+
+    # ----------------------------------------------------------------- input and output layouts
+    def to_time_major(self, input) -> Batch:
+        """Check ``input`` and bring it to the time-major packed layout of :class:`Batch`."""
+        name = type(self).__name__
+        if isinstance(input, PackedSequence):
+            checks.check_input(name, input.data, self.input_size,
+                               {2: "(total steps, input_size) in a PackedSequence"},
+                               like=self.weight_ih_l0)
+            steps = input.batch_sizes.tolist()
+            return Batch(input.data, steps, steps[0], False, input)
+        layout = ("(batch, seq_len, input_size)" if self.batch_first
+                  else "(seq_len, batch, input_size)")
+        checks.check_input(name, input, self.input_size,
+                           {2: "(seq_len, input_size) (unbatched)", 3: layout},
+                           like=self.weight_ih_l0)
+        unbatched = input.dim() == 2
+        x = input.unsqueeze(1) if unbatched else input
+        if self.batch_first and not unbatched:
+            x = x.transpose(0, 1)
+        seq_len, size = x.shape[0], x.shape[1]
+        checks.check_length(name, seq_len)
+        data = x.reshape(seq_len * size, self.input_size)  # time-major, all full length
+        return Batch(data, [size] * seq_len, size, unbatched, None)
+
+    def restore_layout(self, output: torch.Tensor, final_states: list, batch: Batch):
+        """The packed ``output`` and states back in the caller's layout and batch order."""
+        if batch.packed is not None:
+            p = batch.packed
+            if p.unsorted_indices is not None:
+                final_states = [s.index_select(1, p.unsorted_indices) for s in final_states]
+            output = PackedSequence(output, p.batch_sizes, p.sorted_indices, p.unsorted_indices)
         else:
-            output = layer_input.view(len(steps), batch, -1)
-            if unbatched:
+            output = output.view(len(batch.steps), batch.size, output.shape[-1])
+            if batch.unbatched:
                 output = output.squeeze(1)
                 final_states = [s.squeeze(1) for s in final_states]
             elif self.batch_first:

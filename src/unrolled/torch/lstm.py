@@ -26,22 +26,28 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import checks
-from .layer import RecurrentLayer, Weights, both_biases, cell_state, reset_uniform
+from .cell import RecurrentCell, both_biases
+from .layer import RecurrentLayer, Weights
 
 
-def lstm_step(gx: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w_hh: torch.Tensor,
+def lstm_step(x_proj: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w_hh: torch.Tensor,
               w_hr: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """One LSTM step, given the input part of the gates.
 
+    The input part ``x_proj`` is an argument, not computed here, because it does not
+    depend on the state: a layer computes it for all time steps in one matrix product
+    before the loop (chapter 10, "precomputing input projections", explains why that
+    is faster).
+
     Args:
-        gx: ``x_t W_ih^T + b_ih + b_hh``, ``(N, 4H)``.
+        x_proj: ``x_t W_ih^T + b_ih + b_hh``, ``(N, 4H)``.
         h, c: ``(N, H_out)``, ``(N, H)``.
         w_hh: ``(4H, H_out)``; w_hr: ``(P, H)`` or ``None``.
 
     Returns:
         ``(h_t, c_t)``, ``(N, H_out)`` and ``(N, H)``.
     """
-    gates = torch.addmm(gx, h, w_hh.t())  # all four gates in one product: (N, 4H)
+    gates = torch.addmm(x_proj, h, w_hh.t())  # all four gates in one product: (N, 4H)
     i, f, g, o = gates.chunk(4, dim=1)  # each (N, H)
     i = torch.sigmoid(i)  # input gate: how much of the candidate to write
     f = torch.sigmoid(f)  # forget gate: how much of the old cell to keep
@@ -54,7 +60,7 @@ def lstm_step(gx: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w_hh: torch.Te
     return h, c
 
 
-class LSTMCell(nn.Module):
+class LSTMCell(RecurrentCell):
     """One LSTM step; drop-in for ``torch.nn.LSTMCell``, plus optional ``proj_size``.
 
     ``forward(input, hx=None)``: ``input`` ``(N, H_in)`` or ``(H_in,)``, ``hx = (h, c)``
@@ -62,55 +68,32 @@ class LSTMCell(nn.Module):
     omitted) -> ``(h', c')``.
     """
 
+    gates = 4
+
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  device=None, dtype=None, *, proj_size: int = 0):
         # Positional arguments as in torch.nn.LSTMCell; proj_size is ours, keyword-only.
-        super().__init__()
-        name = type(self).__name__
-        checks.check_sizes(name, input_size=input_size, hidden_size=hidden_size)
-        checks.check_proj_size(name, proj_size, hidden_size)
-        kw = {"device": device, "dtype": dtype}
-        self.input_size, self.hidden_size = input_size, hidden_size
-        self.bias, self.proj_size = bias, proj_size
-        H, H_out = hidden_size, proj_size or hidden_size
-        self.weight_ih = nn.Parameter(torch.empty(4 * H, input_size, **kw))
-        self.weight_hh = nn.Parameter(torch.empty(4 * H, H_out, **kw))
-        if bias:
-            self.bias_ih = nn.Parameter(torch.empty(4 * H, **kw))
-            self.bias_hh = nn.Parameter(torch.empty(4 * H, **kw))
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
+        checks.check_sizes(type(self).__name__, minimum=0, hidden_size=hidden_size)
+        checks.check_proj_size(type(self).__name__, proj_size, max(hidden_size, 1))
+        super().__init__(input_size, hidden_size, bias, device, dtype,
+                         h_size=proj_size or hidden_size)
+        self.proj_size = proj_size
         if proj_size > 0:
-            self.weight_hr = nn.Parameter(torch.empty(proj_size, H, **kw))
+            self.weight_hr = nn.Parameter(torch.empty(proj_size, hidden_size,
+                                                      device=device, dtype=dtype))
         else:
             self.register_parameter("weight_hr", None)
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        reset_uniform(self, self.hidden_size)
-
     def extra_repr(self) -> str:
-        s = f"{self.input_size}, {self.hidden_size}, bias={self.bias}"
-        return s + (f", proj_size={self.proj_size}" if self.proj_size else "")
+        return super().extra_repr() + (f", proj_size={self.proj_size}" if self.proj_size else "")
 
     def state_sizes(self) -> tuple[int, int]:
         return (self.proj_size or self.hidden_size, self.hidden_size)
 
-    def _state(self, input, hx):
-        """Validated ``(x, h, c, batched)`` with a batch dimension."""
-        checks.check_input(type(self).__name__, input, self.input_size,
-                           {1: "(input_size,)", 2: "(batch, input_size)"})
-        batched = input.dim() == 2
-        x = input if batched else input.unsqueeze(0)
-        h, c = cell_state(type(self).__name__, hx, x, self.state_sizes(), batched)
-        return x, h, c, batched
-
-    def forward(self, input: torch.Tensor, hx=None) -> tuple[torch.Tensor, torch.Tensor]:
-        x, h, c, batched = self._state(input, hx)
-        gx = F.linear(x, self.weight_ih, both_biases(self.bias_ih, self.bias_hh))
-        h, c = lstm_step(gx, h, c, self.weight_hh, self.weight_hr)
-        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+    def step(self, x_proj: torch.Tensor, state: tuple) -> tuple:
+        h, c = state
+        return lstm_step(x_proj, h, c, self.weight_hh, self.weight_hr)
 
 
 class LSTM(RecurrentLayer):
@@ -136,9 +119,9 @@ class LSTM(RecurrentLayer):
     def state_sizes(self) -> tuple[int, int]:
         return (self.proj_size or self.hidden_size, self.hidden_size)
 
-    def project(self, x: torch.Tensor, w: Weights) -> torch.Tensor:
+    def project_inputs(self, x: torch.Tensor, w: Weights) -> torch.Tensor:
         return F.linear(x, w.ih, both_biases(w.b_ih, w.b_hh))
 
-    def step(self, gx_t: torch.Tensor, state: tuple, w: Weights) -> tuple:
+    def step(self, x_proj_t: torch.Tensor, state: tuple, w: Weights) -> tuple:
         h, c = state
-        return lstm_step(gx_t, h, c, w.hh, w.hr)
+        return lstm_step(x_proj_t, h, c, w.hh, w.hr)

@@ -22,21 +22,20 @@ weights, gives exactly the LSTM.
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from .layer import both_biases
 from .lstm import LSTMCell
 
 
-def peephole_lstm_step(gx: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w_hh: torch.Tensor,
-                       w_ci: torch.Tensor, w_cf: torch.Tensor, w_co: torch.Tensor):
-    """One peephole-LSTM step, given ``gx = x_t W_ih^T + b_ih + b_hh`` ``(N, 4H)``.
+def peephole_lstm_step(x_proj: torch.Tensor, h: torch.Tensor, c: torch.Tensor,
+                       w_hh: torch.Tensor, w_ci: torch.Tensor, w_cf: torch.Tensor,
+                       w_co: torch.Tensor):
+    """One peephole-LSTM step, given ``x_proj = x_t W_ih^T + b_ih + b_hh`` ``(N, 4H)``.
 
     ``h``, ``c`` ``(N, H)``; ``w_hh`` ``(4H, H)``; ``w_ci``, ``w_cf``, ``w_co`` ``(H,)``
     (broadcast over the batch). Returns ``(h_t, c_t)``, each ``(N, H)``.
     """
-    gates = torch.addmm(gx, h, w_hh.t())  # (N, 4H)
+    gates = torch.addmm(x_proj, h, w_hh.t())  # (N, 4H)
     i, f, g, o = gates.chunk(4, dim=1)
     i = torch.sigmoid(i + w_ci * c)  # peeks at c_{t-1}
     f = torch.sigmoid(f + w_cf * c)  # peeks at c_{t-1}
@@ -68,9 +67,7 @@ class PeepholeLSTMCell(LSTMCell):
         self.weight_co = nn.Parameter(torch.empty(hidden_size, **kw))
         self.reset_parameters()
 
-    def forward(self, input: torch.Tensor, hx=None) -> tuple[torch.Tensor, torch.Tensor]:
-        x, h, c, batched = self._state(input, hx)
-        gx = F.linear(x, self.weight_ih, both_biases(self.bias_ih, self.bias_hh))
-        h, c = peephole_lstm_step(gx, h, c, self.weight_hh,
+    def step(self, x_proj: torch.Tensor, state: tuple) -> tuple:
+        h, c = state
+        return peephole_lstm_step(x_proj, h, c, self.weight_hh,
                                   self.weight_ci, self.weight_cf, self.weight_co)
-        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
