@@ -1,6 +1,7 @@
 """Shared fixtures of the test suite.
 
 ``book_html``: the built website (``_build/html``), built once per pytest session by
+``tools/execute_book.py`` (pages executed in parallel into the jupyter-cache) then
 ``jupyter-book build . --all -W`` (every page executed, every warning an error), or an
 existing build reused when ``UNROLLED_BOOK_HTML`` points at one (handy while iterating:
 ``UNROLLED_BOOK_HTML=_build/html pytest tests/test_browser.py``).
@@ -10,6 +11,7 @@ site is built only once.
 """
 
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -56,18 +58,23 @@ _BUILD = {}  # the background build: {"proc": Popen, "cmd": [...], "start": t, "
 
 
 def _start_build():
-    """Start ``jupyter-book build`` in the background (once), so that it runs while the
-    rest of the suite does: on two cores the build and the other tests overlap."""
+    """Start the site build in the background (once), so that it runs while the rest of
+    the suite does. Same path as ``tools/build_book.sh``: the pages are executed in
+    parallel into the jupyter-cache first (``tools/execute_book.py``), then
+    ``jupyter-book build`` renders them from that cache."""
     if _BUILD or os.environ.get("UNROLLED_BOOK_HTML"):
         return
     env = dict(os.environ, UNROLLED_BUILD="1", TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore")
-    cmd = [_jupyter_book(), "build", ".", "--all", "--warningiserror", "--keep-going"]
-    if os.environ.get("UNROLLED_TOC"):
-        cmd += ["--toc", str(toc_path())]
+    toc = ["--toc", str(toc_path())] if os.environ.get("UNROLLED_TOC") else []
+    execute = [sys.executable, str(ROOT / "tools" / "execute_book.py"), *toc]
+    cmd = [_jupyter_book(), "build", ".", "--all", "--warningiserror", "--keep-going", *toc]
+    script = " ".join(shlex.quote(c) for c in execute) + " && " + " ".join(
+        shlex.quote(c) for c in cmd)
     BUILD_LOG.parent.mkdir(parents=True, exist_ok=True)
     log = open(BUILD_LOG, "w")
-    _BUILD.update(cmd=cmd, start=time.time(), log=log,
-                  proc=subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+    _BUILD.update(cmd=["bash", "-c", script], start=time.time(), log=log,
+                  proc=subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env,
+                                        stdout=log, stderr=subprocess.STDOUT))
 
 
 def _needs_book(item):

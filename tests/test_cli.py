@@ -1,6 +1,6 @@
 """The ``unrolled`` command line: ``unrolled bench`` runs and prints well-formed tables.
 
-Tiny sizes and one repeat: these tests check structure, never timings.
+Tiny sizes and two repeats: these tests check structure, never timings.
 """
 
 import json
@@ -13,16 +13,8 @@ import pytest
 
 from unrolled import bench, cli
 
-TINY = ["-B", "2", "-T", "3", "-I", "3", "-H", "4", "--repeats", "1", "--warmup", "0"]
-
-
-def _ours_available():
-    try:
-        import unrolled.keras  # noqa: F401
-        import unrolled.torch  # noqa: F401
-    except Exception:
-        return False
-    return True
+TINY = ["-B", "2", "-T", "3", "-I", "3", "-H", "4", "--repeats", "2", "--warmup", "0",
+        "--min-time", "0.001"]
 
 
 def _table_rows(text):
@@ -51,16 +43,22 @@ def test_console_script_prints_the_layer_table():
     assert r.returncode == 0, r.stderr
     assert "B=2, T=3, I=3, H=4" in r.stdout
     header, rows = _table_rows(r.stdout)
-    assert header == ["framework", "device", "layer", "pass", "built-in (ms)", "ours (ms)",
-                      "ours / built-in"]
-    assert [(row[0], row[2], row[3]) for row in rows if row[1] == "cpu"] == [
-        ("torch", "LSTM", "forward"), ("torch", "LSTM", "forward+backward"),
-        ("torch", "GRU", "forward"), ("torch", "GRU", "forward+backward")]
+    assert header == ["framework", "device", "layer", "variant", "pass", "median (ms)",
+                      "IQR (ms)", "/ built-in"]
+    assert "median and IQR of 2 interleaved rounds, 1 CPU thread" in r.stdout
+    cpu = [(row[2], row[3], row[4]) for row in rows if row[1] == "cpu"]
+    assert cpu == [
+        ("LSTM", "built-in", "forward"), ("LSTM", "ours", "forward"),
+        ("LSTM", "fused", "forward"),
+        ("LSTM", "built-in", "forward+backward"), ("LSTM", "ours", "forward+backward"),
+        ("LSTM", "fused", "forward+backward"),
+        ("GRU", "built-in", "forward"), ("GRU", "ours", "forward"),
+        ("GRU", "built-in", "forward+backward"), ("GRU", "ours", "forward+backward")]
     for row in rows:
-        float(row[4])
-        if _ours_available():
-            float(row[5])
-            assert row[6].endswith("x")
+        assert float(row[5]) > 0 and float(row[6]) >= 0
+        assert row[7].endswith("x")
+        if row[3] == "built-in":
+            assert row[7] == "1.00x"  # the built-in is the reference of its own pass
 
 
 def test_bench_json_both_frameworks(capsys):
@@ -69,40 +67,72 @@ def test_bench_json_both_frameworks(capsys):
     assert out["config"]["table"] == "layers" and out["config"]["batch"] == 2
     assert {"torch", "keras", "python"} <= set(out["environment"])
     rows = out["rows"]
-    assert [(r["framework"], r["pass"]) for r in rows] == [
-        ("torch", "forward"), ("torch", "forward+backward"),
-        ("keras", "forward"), ("keras", "forward+backward")]
+    assert [(r["framework"], r["variant"], r["pass"]) for r in rows] == [
+        ("torch", "built-in", "forward"), ("torch", "ours", "forward"),
+        ("torch", "fused", "forward"), ("torch", "built-in", "forward+backward"),
+        ("torch", "ours", "forward+backward"), ("torch", "fused", "forward+backward"),
+        ("keras", "built-in", "forward"), ("keras", "ours", "forward"),
+        ("keras", "built-in", "forward+backward"), ("keras", "ours", "forward+backward")]
     for r in rows:
-        assert r["layer"] == "LSTM" and r["builtin_ms"] > 0
-        if _ours_available():
-            assert r["ours_ms"] > 0 and r["ratio"] == pytest.approx(r["ours_ms"] / r["builtin_ms"])
+        assert r["layer"] == "LSTM" and r["median_ms"] > 0 and r["threads"] == 1
+        assert len(r["times_ms"]) == 2 and r["min_ms"] <= r["median_ms"] <= r["max_ms"]
+        ref = next(q for q in rows if q["framework"] == r["framework"]
+                   and q["pass"] == r["pass"] and q["variant"] == "built-in")
+        assert r["ratio"] == pytest.approx(r["median_ms"] / ref["median_ms"])
 
 
 def test_bench_lengths_table(capsys):
     assert cli.main(["bench", *TINY, "--lengths", "3,6", "--kinds", "gru", "--devices", "cpu"]) == 0
     out = capsys.readouterr().out
     header, rows = _table_rows(out)
-    assert header[:4] == ["framework", "device", "layer", "T"]
-    assert "built-in saved (MiB)" in header
-    assert [(r[0], r[3]) for r in rows] == [("torch", "3"), ("torch", "6"),
+    assert header[:3] == ["framework", "layer", "T"] and "saved (MiB)" in header
+    assert [(r[0], r[2]) for r in rows] == [("torch", "3"), ("torch", "6"),
                                           ("keras", "3"), ("keras", "6")]
-    saved = header.index("built-in saved (MiB)")
+    assert all(float(r[header.index("ours (ms)")]) > 0 for r in rows)
+    saved = header.index("saved (MiB)")
     float(rows[0][saved])
     assert rows[2][saved] == "n/a"  # no memory column for Keras
 
 
 def test_bench_functions_are_importable():
     rows = bench.bench_lengths(lengths=(2, 4), batch=2, input_size=3, hidden=4, repeats=1,
-                               warmup=0, frameworks=("torch",), kinds=("lstm",), devices=["cpu"])
+                               warmup=0, frameworks=("torch",), kinds=("lstm",),
+                               devices=["cpu"], min_time=0.001)
     assert [r["T"] for r in rows] == [2, 4]
     # memory kept for backward grows with T (a count of bytes, not a timing)
     assert rows[1]["builtin_saved_mib"] > rows[0]["builtin_saved_mib"] > 0
-    if rows[0]["ours_saved_mib"] is not None:
-        assert rows[1]["ours_saved_mib"] > rows[0]["ours_saved_mib"]
+    assert rows[1]["ours_saved_mib"] > rows[0]["ours_saved_mib"] > 0
     table = bench.format_table([{**rows[0], "ours_ms": None, "ours_us_per_step": None}])
     assert "n/a" in table
     with pytest.raises(ValueError):
         bench.bench_layers(frameworks=("jax",))
+    a, b, r2 = bench.fit_line([1, 2, 3], [3, 5, 7])
+    assert (a, b, r2) == pytest.approx((1, 2, 1))
+
+
+def test_interleaved_reports_median_and_spread():
+    from unrolled.bench import Stats
+
+    s = Stats.of([5.0, 1.0, 3.0, 2.0, 4.0])
+    assert s["median"] == 3 and s["min"] == 1 and s["max"] == 5 and s["iqr"] > 0
+    calls = []
+    out = bench.interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
+                            repeats=3, warmup=1, min_time=0)
+    assert set(out) == {"a", "b"} and len(out["a"]["times"]) == 3
+    assert calls[-6:] == ["a", "b"] * 3  # rounds alternate the variants
+
+
+def test_bench_does_not_hide_a_broken_package(monkeypatch):
+    """A layer that fails must fail the bench, not print n/a."""
+    import unrolled.torch as ut
+
+    def broken(*a, **k):
+        raise RuntimeError("broken layer")
+
+    monkeypatch.setattr(ut, "GRU", broken)
+    with pytest.raises(RuntimeError, match="broken layer"):
+        bench.bench_layers(batch=2, steps=2, input_size=3, hidden=4, repeats=1, warmup=0,
+                           frameworks=("torch",), kinds=("gru",), devices=["cpu"])
 
 
 def test_bad_arguments_exit_with_usage(capsys):

@@ -1,6 +1,7 @@
 """The ``unrolled`` command line.
 
-    unrolled bench                 our layers against the built-ins (chapter 10's table)
+    unrolled bench                 our layers against the built-ins (chapter 10's table):
+                                   median and IQR of interleaved rounds
     unrolled bench --lengths       time and memory against sequence length
 
 Adding a subcommand: write ``add_<name>_arguments(parser)`` and ``<name>(args) -> int``
@@ -39,14 +40,17 @@ def _name_list(allowed):
 
 def add_bench_arguments(p):
     p.add_argument("--batch", "-B", type=int, default=64, help="batch size B (default 64)")
-    p.add_argument("--steps", "-T", type=int, default=100, help="sequence length T (default 100)")
+    p.add_argument("--steps", "-T", type=int, default=100,
+                   help="sequence length T (default 100)")
     p.add_argument("--input", "-I", type=int, default=64, help="input size I (default 64)")
     p.add_argument("--hidden", "-H", type=int, default=128, help="hidden size H (default 128)")
-    p.add_argument("--repeats", type=int, default=5,
-                   help="timed runs per measurement; the median is reported (default 5)")
-    p.add_argument("--warmup", type=int, default=2, help="untimed runs first (default 2)")
-    p.add_argument("--frameworks", type=_name_list(("torch", "keras")), default=["torch", "keras"],
-                   help="comma-separated: torch,keras (default both)")
+    p.add_argument("--repeats", type=int, default=7,
+                   help="interleaved rounds; median and IQR over them (default 7)")
+    p.add_argument("--warmup", type=int, default=2, help="untimed calls first (default 2)")
+    p.add_argument("--min-time", type=float, default=0.05,
+                   help="seconds per measurement (calls are batched to last this long)")
+    p.add_argument("--frameworks", type=_name_list(("torch", "keras")),
+                   default=["torch", "keras"], help="comma-separated: torch,keras (default both)")
     p.add_argument("--kinds", type=_name_list(("lstm", "gru", "rnn")), default=None,
                    help="layers: lstm,gru,rnn (default lstm,gru; lstm with --lengths)")
     p.add_argument("--devices", type=_name_list(("cpu", "cuda")), default=None,
@@ -56,55 +60,42 @@ def add_bench_arguments(p):
                    help="instead: time and memory against sequence length "
                         f"(default lengths {','.join(map(str, DEFAULT_LENGTHS))})")
     p.add_argument("--threads", type=int, default=None,
-                   help="CPU threads for PyTorch and TensorFlow (default: theirs); 1 gives "
-                        "steadier numbers on a busy or shared machine")
+                   help="CPU threads for PyTorch and TensorFlow (default: "
+                        "unrolled.env.threads(), i.e. UNROLLED_THREADS or 1)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
-
-
-def _set_threads(n, frameworks):
-    if "torch" in frameworks:
-        import torch
-
-        torch.set_num_threads(n)
-    if "keras" in frameworks:
-        try:
-            import tensorflow as tf
-
-            tf.config.threading.set_intra_op_parallelism_threads(n)
-            tf.config.threading.set_inter_op_parallelism_threads(n)
-        except Exception:  # another backend, or TensorFlow already running
-            pass
 
 
 def bench(args):
     import os
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's chatter out
     from unrolled import bench as b
+    from unrolled.env import threads
 
-    if args.threads:
-        _set_threads(args.threads, args.frameworks)
+    n = args.threads or threads()
 
     def say(msg):  # progress on stderr, so stdout stays a clean table / JSON
         print(f"  measuring {msg} ...", file=sys.stderr, flush=True)
 
     common = dict(batch=args.batch, input_size=args.input, hidden=args.hidden,
                   repeats=args.repeats, warmup=args.warmup, frameworks=args.frameworks,
-                  devices=args.devices, progress=None if args.json else say)
+                  devices=args.devices, threads=n, min_time=args.min_time,
+                  progress=None if args.json else say)
+    spread = (f"median and IQR of {args.repeats} interleaved rounds, "
+              f"{n} CPU thread{'s' if n > 1 else ''}")
     if args.lengths:
         kinds = args.kinds or ["lstm"]
         rows = b.bench_lengths(lengths=args.lengths, kinds=kinds, **common)
-        title = (f"Forward+backward against sequence length: B={args.batch}, I={args.input}, "
-                 f"H={args.hidden}, median of {args.repeats}")
+        title = (f"Forward+backward against sequence length: B={args.batch}, "
+                 f"I={args.input}, H={args.hidden}; {spread}")
         config = dict(common, lengths=args.lengths, kinds=kinds, table="lengths")
     else:
         kinds = args.kinds or ["lstm", "gru"]
         rows = b.bench_layers(steps=args.steps, kinds=kinds, **common)
         title = (f"Ours vs built-in: B={args.batch}, T={args.steps}, I={args.input}, "
-                 f"H={args.hidden}, median of {args.repeats} after {args.warmup} warm-up")
+                 f"H={args.hidden}; {spread}")
         config = dict(common, steps=args.steps, kinds=kinds, table="layers")
     config.pop("progress")
-    config["threads"] = args.threads
     env = b.environment(args.frameworks)
     if args.json:
         print(json.dumps({"config": config, "environment": env, "rows": rows}, indent=2))
