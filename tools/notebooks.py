@@ -34,8 +34,10 @@ def setup_source():
     return (
         "# Setup: on Colab, install the course package; everywhere, report the devices.\n"
         "import subprocess, sys\n"
+        f'SPEC = "{install_spec()}"\n'
         'if "google.colab" in sys.modules:\n'
-        f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "{install_spec()}"], check=True)\n'
+        '    pip = [sys.executable, "-m", "pip", "install", "-q", SPEC]\n'
+        "    subprocess.run(pip, check=True)\n"
         "import unrolled.env\n"
         "device = unrolled.env.report()"
     )
