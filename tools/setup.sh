@@ -25,6 +25,10 @@ fi
 mathjax_want=$(sed -n 's/.*"mathjax": *"\([^"]*\)".*/\1/p' book/_ext/package.json)
 mathjax_have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' book/_ext/node_modules/mathjax/package.json 2>/dev/null | head -1)
 if [ "$mathjax_have" != "$mathjax_want" ]; then
+    if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "setup: installing Debian's npm for MathJax"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+    fi
     if command -v npm >/dev/null 2>&1; then
         echo "setup: installing MathJax $mathjax_want for the website (npm ci in book/_ext)"
         npm ci --prefix book/_ext --no-audit --no-fund --silent
