@@ -68,3 +68,34 @@ def cost_vs_length(lengths, seconds, mib=None, *, figsize=(10, 3.8)):
         axes[1].grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def full_and_direct(distances, panels, *, ylabel=None, figsize=(10, 3.8)):
+    """Chapter 4: the full gradient against the direct path alone, per setting.
+
+    Parameters
+    ----------
+    distances : array ``(K,)``, the distances ``T - t``.
+    panels : dict ``title -> {label: (full (K,), direct (K,))}``: one axes per title
+        (e.g. per framework); in each, one colour per label, the full gradient solid
+        and the direct path (a product of gates) dashed.
+
+    Returns the matplotlib ``Figure``.
+    """
+    fig, axes = plt.subplots(1, len(panels), figsize=figsize, sharey=True)
+    axes = np.atleast_1d(axes)
+    cmap = plt.get_cmap("viridis")
+    for ax, (title, lines) in zip(axes, panels.items()):
+        for i, (label, (full, direct)) in enumerate(lines.items()):
+            color = cmap(0.85 * i / max(1, len(lines) - 1))
+            for values, ls, what in [(full, "-", "full"), (direct, "--", "direct path")]:
+                values = np.asarray(values, dtype=float)
+                ax.semilogy(distances, np.where(values > 0, values, np.nan), lw=2,
+                            ls=ls, color=color, label=f"{label}, {what}")
+        ax.set_title(title)
+        ax.set_xlabel("distance in time  $T - t$  (steps)")
+        ax.grid(True, which="major", alpha=0.3)
+    axes[0].set_ylabel(ylabel or r"$\|\partial L / \partial h_t\|$")
+    axes[-1].legend(fontsize=8, loc="lower left", ncol=1)
+    fig.tight_layout()
+    return fig

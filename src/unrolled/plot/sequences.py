@@ -14,10 +14,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import style
+
 COLORS = ("tab:red", "tab:green", "tab:blue", "tab:orange", "tab:purple", "tab:brown")
 
 
-def continuations(predicted, observed, truth=None, title=None, ax=None):
+def continuations(predicted, observed, truth=None, title=None, ax=None, color=None):
     """Waves predicted step by step, then continued by feeding predictions back.
 
     Args:
@@ -27,6 +29,9 @@ def continuations(predicted, observed, truth=None, title=None, ax=None):
             continuation, from the model's own outputs) is drawn dashed.
         truth: optional ``(waves, >= steps + 1)``, the true waves, drawn thin and pale.
         title: optional axes title. ax: draw into this axes instead of a new figure.
+        color: one colour for every predicted wave (e.g. ``style.color("lstm")``, the
+            model's kind; the waves then differ in line width), else one colour each.
+            The truth is drawn in ``style.color("truth")``, pale.
 
     Returns:
         the ``Figure``.
@@ -40,13 +45,15 @@ def continuations(predicted, observed, truth=None, title=None, ax=None):
         fig = ax.figure
     steps = predicted.shape[1]
     t = np.arange(1, steps + 1)
+    one_color = color
     for k, wave in enumerate(predicted):
-        color = COLORS[k % len(COLORS)]
+        color = one_color or COLORS[k % len(COLORS)]
+        lw = 1.5 if one_color is None else (1.0, 1.6, 2.2)[k % 3]
         if truth is not None:
             true = np.asarray(truth)[k, 1:steps + 1]
-            ax.plot(t[:len(true)], true, color=color, lw=4, alpha=0.18)
-        ax.plot(t[:observed], wave[:observed], color=color, lw=1.5)
-        ax.plot(t[observed - 1:], wave[observed - 1:], color=color, lw=1.5, ls="--")
+            ax.plot(t[:len(true)], true, color=style.color("truth"), lw=4, alpha=0.15)
+        ax.plot(t[:observed], wave[:observed], color=color, lw=lw)
+        ax.plot(t[observed - 1:], wave[observed - 1:], color=color, lw=lw, ls="--")
     ax.axvline(observed + 0.5, color="0.4", lw=0.8)
     ax.text(observed + 2, 1.05, "continued from its own predictions", fontsize=8, color="0.3",
             va="bottom")
@@ -78,12 +85,13 @@ def predictions(y_true, preds, t=None, title=None, ylabel="value", ax=None):
         fig, ax = plt.subplots(figsize=(9, 3.2))
     else:
         fig = ax.figure
-    ax.plot(t, y_true, color="black", lw=2.5, alpha=0.35, label="truth")
+    ax.plot(t, y_true, color=style.color("truth"), lw=2.5, alpha=0.35, label="truth")
     for k, (label, y) in enumerate(preds.items()):
         y = np.asarray(y).ravel()
         if y.shape != y_true.shape:
             raise ValueError(f"predictions: {label!r} has shape {y.shape}, expected {y_true.shape}")
-        ax.plot(t, y, color=COLORS[k % len(COLORS)], lw=1.3, ls=("-", "--", ":", "-.")[k % 4], label=label)
+        ax.plot(t, y, color=_kind_color(label, k), lw=1.3, ls=style.LINESTYLES[k % 4],
+                label=label)
     ax.set_xlabel("time step")
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
@@ -140,3 +148,15 @@ def accuracy_bars(scores, chance=None, title=None, ylabel="accuracy", ax=None, f
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def _kind_color(label, i=0):
+    """The ``unrolled.plot.style`` colour of the model kind a label names (as in
+    :mod:`unrolled.plot.training`), else one of this module's colours."""
+    from .training import _KINDS
+
+    low = str(label).lower()
+    for word, kind in _KINDS:
+        if word in low:
+            return style.color(kind)
+    return COLORS[i % len(COLORS)]

@@ -13,35 +13,48 @@ Every function returns the matplotlib ``Figure``; nothing is shown or saved here
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import style
+
 __all__ = ["loss_curves", "comparison_bars", "width_depth"]
 
-COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink"]
-
-
 def loss_curves(histories, *, baseline=None, baseline_label="baseline", xlabel="epoch",
-                ylabel="validation loss", logy=True, ax=None, title=None, figsize=(7, 4)):
+                ylabel="validation loss", logy=True, ax=None, title=None, figsize=(7, 4),
+                colors=None, linestyles=None):
     """One loss curve per model against the epoch, with an optional baseline line.
 
     Parameters
     ----------
-    histories : dict ``label -> sequence of float``
-        The loss after each epoch (epoch 1 first).
+    histories : dict ``label -> losses``
+        The loss after each epoch (epoch 1 first): a sequence ``(epochs,)`` for one run,
+        or ``(runs, epochs)`` for several seeds, drawn as the median with a band from
+        the lowest to the highest run.
     baseline : optional float
         The loss of a trivial predictor, drawn as a dashed horizontal line.
     logy : bool
         Log scale for the loss (default), so that a model far below the baseline and one
         at the baseline both stay readable.
+    colors, linestyles : optional dicts ``label -> colour / line style``. By default the
+        colour is the model kind named in the label (``unrolled.plot.style``: "LSTM"
+        blue, "GRU" green, "RNN" orange, ...), and a label that names Keras is dashed,
+        so one model in two frameworks keeps its colour.
     """
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize)
     else:
         fig = ax.figure
     for i, (label, losses) in enumerate(histories.items()):
-        losses = np.asarray(losses, dtype=float)
-        epochs = np.arange(1, len(losses) + 1)
-        ax.plot(epochs, losses, marker="o", ms=3.5, lw=2, color=COLORS[i % len(COLORS)], label=label)
+        runs = np.atleast_2d(np.asarray(losses, dtype=float))
+        epochs = np.arange(1, runs.shape[1] + 1)
+        color = (colors or {}).get(label) or _kind_color(label, i)
+        ls = (linestyles or {}).get(label) or ("--" if "keras" in label.lower() else "-")
+        ax.plot(epochs, np.median(runs, axis=0), marker="o", ms=3.5, lw=2, color=color,
+                ls=ls, label=label if len(runs) == 1 else f"{label}, {len(runs)} runs")
+        if len(runs) > 1:
+            ax.fill_between(epochs, runs.min(axis=0), runs.max(axis=0), color=color,
+                            alpha=0.15, lw=0)
     if baseline is not None:
-        ax.axhline(baseline, color="0.3", ls="--", lw=1.3, label=f"{baseline_label} ({baseline:.3f})")
+        ax.axhline(baseline, color=style.color("baseline"), ls=":", lw=1.5,
+                   label=f"{baseline_label} ({baseline:.3f})")
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -73,7 +86,7 @@ def comparison_bars(results, metrics, *, logy=(), title=None, figsize=None):
     axes = np.atleast_1d(axes)
     for ax, (metric, fmt) in zip(axes, metrics.items()):
         vals = [float(results[m][metric]) for m in models]
-        bars = ax.bar(models, vals, color=[COLORS[i % len(COLORS)] for i in range(len(models))])
+        bars = ax.bar(models, vals, color=[_kind_color(m, i) for i, m in enumerate(models)])
         if metric in logy:
             ax.set_yscale("log")
         else:
@@ -124,3 +137,19 @@ def width_depth(sweeps, *, baseline=None, figsize=(9, 3.4)):
     ax_time.legend(fontsize=7)
     fig.tight_layout()
     return fig
+
+
+_KINDS = [("bilstm", "bilstm"), ("bidirectional", "bilstm"), ("peephole", "peephole"),
+          ("proj", "projection"), ("gru", "gru"), ("lstm", "lstm"), ("rnn", "rnn"),
+          ("vanilla", "rnn"), ("elman", "rnn"), ("baseline", "baseline")]
+_FALLBACK = ["#CC79A7", "#D55E00", "#F0E442", "#7F7F7F"]
+
+
+def _kind_color(label, i=0):
+    """The ``unrolled.plot.style`` colour of the model kind a label names, e.g.
+    "LSTM (Keras)" -> the LSTM blue; a label naming no kind gets a spare colour."""
+    low = str(label).lower()
+    for word, kind in _KINDS:
+        if word in low:
+            return style.color(kind)
+    return _FALLBACK[i % len(_FALLBACK)]
