@@ -1,7 +1,7 @@
 """unrolled.keras layers and Bidirectional against the Keras built-ins.
 
 Runs on the backend Keras was imported with (TensorFlow by default);
-tests/test_keras_backends.py runs this file again with KERAS_BACKEND=torch.
+tests/test_keras_backends.py runs this file again with KERAS_BACKEND=torch and jax.
 """
 
 import keras

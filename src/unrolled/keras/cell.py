@@ -11,8 +11,8 @@ A cell splits one time step in two halves, with the same names as in
 
 - ``project_inputs(x)``: the part that depends on the input only,
   ``x @ kernel + bias`` ``(..., gates * units)``. It has no recurrence, so a layer
-  computes it for *all* time steps in one matrix product (chapter 10, "precomputing
-  input projections").
+  computes it for *all* time steps in one matrix product (chapter 10,
+  book/ch10_speed.md, "precomputed input projection").
 - ``step(x_proj_t, states)``: the part that needs the previous state, the product
   ``h_{t-1} @ recurrent_kernel`` and the gate equations.
 

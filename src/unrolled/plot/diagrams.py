@@ -170,7 +170,7 @@ def _lstm(ax, *, peephole=False, projection=False):
     if projection:
         x_p = 10.0
         _wire(ax, [(_XH + _OP_R, _GATE_Y), (x_p - 0.6, _GATE_Y)])
-        _text(ax, (_XH + x_p) / 2 + 0.05, _GATE_Y - 0.45, r"size $H$", size=_SMALL, color=NOTE)
+        _text(ax, x_p - 0.55, _GATE_Y + 0.6, r"size $H$", size=_SMALL, color=NOTE)
         _box(ax, x_p, _GATE_Y, r"$W_{\mathrm{proj}}$", "linear", w=1.2,
              edge=color("projection"), lw=2.2)
         x_out = x_p + 0.9

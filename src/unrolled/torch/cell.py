@@ -9,7 +9,8 @@ names as in ``unrolled.keras``:
 
 - ``project_inputs(x)``: the part that depends on the input only,
   ``x W_ih^T (+ biases)`` ``(N, gates * H)``; a layer computes it for *all* time
-  steps in one matrix product (chapter 10, "precomputing input projections");
+  steps in one matrix product (chapter 10, book/ch10_speed.md, "precomputed input
+  projection");
 - ``step(x_proj, state)``: the part that needs the previous state, the recurrent
   product ``h_{t-1} W_hh^T`` and the gate equations.
 

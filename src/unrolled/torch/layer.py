@@ -27,7 +27,7 @@ have too (same names in ``unrolled.keras``):
 ``project_inputs(x, w)``
     the input part of the gates for *all* time steps at once, one matrix product
     ``x @ W_ih^T (+ biases)``: ``(N_steps, H_in) -> (N_steps, gates * H)``
-    (chapter 10, "precomputing input projections");
+    (chapter 10, book/ch10_speed.md, "precomputed input projection");
 ``step(x_proj_t, state, w)``
     one time step given that precomputed input part: the recurrent product
     ``h_{t-1} @ W_hh^T`` and the gate equations.
