@@ -107,14 +107,21 @@ def accuracy_bars(scores, chance=None, title=None, ylabel="accuracy", ax=None, f
 
     Args:
         scores: ``{label: value}``, or ``{group: {label: value}}`` for grouped bars
-            (e.g. ``{"PyTorch": {"LSTM": .7, "BiLSTM": .8}, "Keras": {...}}``).
-        chance: optional level drawn as a dashed line (e.g. ``0.5``), labelled
+            (e.g. ``{"PyTorch": {"LSTM": .7, "BiLSTM": .8}, "Keras": {...}}``). A value
+            may be a list (one per seed): the bar is the mean, the seeds are dots and
+            a line spans their min-max.
+        chance: optional level drawn as a dashed grey line (e.g. ``0.5``), labelled
             ``chance_label`` at the right end.
-        fmt: how values are written on the bars.
+        fmt: how values (means) are written on the bars.
+
+    Colours follow :mod:`unrolled.plot.style` where the label names a model kind
+    ("LSTM", "BiLSTM", "GRU", ...).
 
     Returns:
         the ``Figure``.
     """
+    from .style import COLORS as KIND_COLORS, color
+
     grouped = all(isinstance(v, dict) for v in scores.values())
     groups = scores if grouped else {"": scores}
     labels = list(dict.fromkeys(k for g in groups.values() for k in g))
@@ -123,27 +130,38 @@ def accuracy_bars(scores, chance=None, title=None, ylabel="accuracy", ax=None, f
     else:
         fig = ax.figure
     width = 0.8 / len(labels)
+    top = 0.0
     for j, label in enumerate(labels):
-        xs, ys = [], []
+        kind = label.lower()
+        c = color(kind) if kind in KIND_COLORS else COLORS[j % len(COLORS)]
         for i, g in enumerate(groups.values()):
-            if label in g:
-                xs.append(i + (j - (len(labels) - 1) / 2) * width)
-                ys.append(float(g[label]))
-        bars = ax.bar(xs, ys, width=width * 0.92, color=COLORS[j % len(COLORS)], label=label)
-        for b, y in zip(bars, ys):
-            ax.text(b.get_x() + b.get_width() / 2, y, fmt.format(y), ha="center", va="bottom", fontsize=8)
+            if label not in g:
+                continue
+            vals = np.atleast_1d(np.asarray(g[label], dtype=float))
+            x = i + (j - (len(labels) - 1) / 2) * width
+            mean = float(vals.mean())
+            top = max(top, float(vals.max()))
+            bar = ax.bar([x], [mean], width=width * 0.92, color=c,
+                         label=label if i == 0 else None)[0]
+            y_text = mean
+            if vals.size > 1:
+                ax.vlines(x, vals.min(), vals.max(), color="black", lw=1)
+                ax.scatter(np.full(vals.size, x), vals, s=9, color="black", zorder=3)
+                y_text = float(vals.max())
+            ax.text(bar.get_x() + bar.get_width() / 2, y_text, fmt.format(mean),
+                    ha="center", va="bottom", fontsize=8)
     if grouped:
         ax.set_xticks(range(len(groups)), list(groups))
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     else:
         ax.set_xticks([(j - (len(labels) - 1) / 2) * width for j in range(len(labels))], labels)
     if chance is not None:
-        ax.axhline(chance, color="0.3", ls="--", lw=1)
+        ax.axhline(chance, color=color("baseline"), ls="--", lw=1)
         ax.text(1.0, chance, f" {chance_label}", transform=ax.get_yaxis_transform(), va="center",
-                ha="left", fontsize=8, color="0.3")
-    top = max(float(v) for g in groups.values() for v in g.values())
+                ha="left", fontsize=8, color=color("baseline"))
     ax.set_ylim(0, max(1.0, top) * 1.1)
     ax.set_ylabel(ylabel)
+    ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title)
     fig.tight_layout()

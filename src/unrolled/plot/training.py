@@ -104,37 +104,71 @@ def comparison_bars(results, metrics, *, logy=(), title=None, figsize=None):
     return fig
 
 
-def width_depth(sweeps, *, baseline=None, figsize=(9, 3.4)):
-    """Chapter 6: a width/depth sweep, test error against parameters and time against depth.
+def width_depth(sweeps, *, baseline=None, figsize=(10, 3.8)):
+    """Chapter 6: a width/depth sweep over seeds, error against parameters and time
+    against depth.
 
     Args:
-        sweeps: ``{label: rows}``, each row ``(hidden, layers, params, test_mse, seconds)``.
-        baseline: a horizontal reference line for the error (e.g. predicting the mean).
+        sweeps: ``{framework label: {(hidden, layers): run}}``, each run a dict with
+            ``"params"`` (int), ``"mse"`` and ``"seconds"`` (one value per seed). The
+            framework label ("PyTorch", "Keras") picks the colour.
+        baseline: a horizontal reference line for the error (predicting the mean).
+
+    Left panel: every seed as a small dot, the mean as a large marker (marker: layers);
+    a line joins the depths of one width. Right panel: median training time against
+    the number of layers, one line style per width.
 
     Returns:
         The matplotlib ``Figure``.
     """
+    from .style import FRAMEWORK_COLORS, LINESTYLES, color
+
     fig, (ax_err, ax_time) = plt.subplots(1, 2, figsize=figsize)
     markers = {1: "o", 2: "s", 3: "^", 4: "D"}
-    for (label, rows), color in zip(sweeps.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
-        for hidden, layers, params, mse, seconds in rows:
-            ax_err.scatter(params, mse, color=color, marker=markers.get(layers, "x"), s=40)
-            ax_err.annotate(f"{hidden}x{layers}", (params, mse), textcoords="offset points",
-                            xytext=(4, 4), fontsize=7, color=color)
-        for hidden in sorted({r[0] for r in rows}):
-            pts = sorted((r[1], r[4]) for r in rows if r[0] == hidden)
-            ax_time.plot(*zip(*pts), marker="o", color=color,
-                         linestyle="-" if hidden == min(r[0] for r in rows) else "--",
+    fw_key = {"pytorch": "torch", "torch": "torch", "keras": "keras"}
+    widths = sorted({h for runs in sweeps.values() for h, _ in runs})
+    style_of = {h: LINESTYLES[i % len(LINESTYLES)] for i, h in enumerate(widths)}
+    for k, (label, runs) in enumerate(sweeps.items()):
+        c = FRAMEWORK_COLORS.get(fw_key.get(label.lower(), ""), f"C{k}")
+        nudge = 0.96 if k == 0 else 1.04  # keep the two frameworks apart
+        for hidden in widths:
+            cfgs = sorted(cfg for cfg in runs if cfg[0] == hidden)
+            if not cfgs:
+                continue
+            xs = [runs[cfg]["params"] * nudge for cfg in cfgs]
+            means = [float(np.mean(runs[cfg]["mse"])) for cfg in cfgs]
+            ax_err.plot(xs, means, color=c, ls=style_of[hidden], lw=1.2)
+            for cfg, x_, m in zip(cfgs, xs, means):
+                seeds = np.asarray(runs[cfg]["mse"], dtype=float)
+                ax_err.scatter([x_] * len(seeds), seeds, color=c, s=10, alpha=0.5)
+                ax_err.scatter([x_], [m], color=c, marker=markers.get(cfg[1], "x"),
+                               s=60, edgecolor="white", zorder=3)
+                if k == 0:
+                    ax_err.annotate(f"{cfg[0]}×{cfg[1]}", (x_, m), xytext=(-6, 6),
+                                    textcoords="offset points", fontsize=8,
+                                    ha="right")
+            pts = [(cfg[1], float(np.median(runs[cfg]["seconds"]))) for cfg in cfgs]
+            ax_time.plot(*zip(*pts), color=c, ls=style_of[hidden],
+                         marker="o" if len(pts) > 1 else "D", ms=6 if len(pts) > 1 else 8,
                          label=f"{label}, {hidden} units")
+        ax_err.plot([], [], color=c, lw=6, label=label)
     if baseline is not None:
-        ax_err.axhline(baseline, color="gray", linestyle=":", label="predict the mean")
-        ax_err.legend(fontsize=8, loc="center right")
-    ax_err.set(xscale="log", yscale="log", xlabel="parameters", ylabel="test MSE",
-               title="error against size (marker: layers)")
+        ax_err.axhline(baseline, color=color("baseline"), linestyle=":", lw=1.5,
+                       label=f"predict the mean ({baseline:.3f})")
+    for layers in sorted({cfg[1] for runs in sweeps.values() for cfg in runs}):
+        ax_err.scatter([], [], color="0.4", marker=markers.get(layers, "x"), s=40,
+                       label=f"{layers} layer{'s' if layers > 1 else ''}")
+    ax_err.legend(fontsize=7.5, loc="lower left", ncol=2)
+    ax_err.set(xscale="log", yscale="log", xlabel="parameters",
+               ylabel="test MSE (dots: seeds)", title="error against size")
     ax_err.xaxis.set_minor_formatter(plt.NullFormatter())
-    ax_time.set(xlabel="layers", ylabel="training seconds", title="time against depth")
-    ax_time.set_xticks(sorted({r[1] for rows in sweeps.values() for r in rows}))
-    ax_time.legend(fontsize=7)
+    ax_time.set(xlabel="layers", ylabel="training seconds (median over seeds)",
+                title="time against depth")
+    ax_time.set_xticks(sorted({cfg[1] for runs in sweeps.values() for cfg in runs}))
+    ax_time.set_ylim(bottom=0)
+    ax_time.legend(fontsize=7.5)
+    for ax in (ax_err, ax_time):
+        ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
 
