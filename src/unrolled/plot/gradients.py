@@ -8,7 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
-def norm_vs_distance(distances, norms, *, ax=None, title=None, ylabel=None):
+def norm_vs_distance(distances, norms, *, ax=None, title=None, ylabel=None,
+                     colors=None, linestyles=None):
     """Gradient norm against distance in time, one line per setting, log scale.
 
     Parameters
@@ -17,7 +18,13 @@ def norm_vs_distance(distances, norms, *, ax=None, title=None, ylabel=None):
         The distances ``T - t`` (steps between the loss and the state).
     norms : dict ``label -> array of shape (K,)``
         ``||dL/dh_t||`` (or any norm) per distance, e.g. one entry per spectral radius.
+    colors, linestyles : optional lists, one entry per line
+        Default: a dark-to-light colour ramp, and line styles that cycle through
+        ``unrolled.plot.style.LINESTYLES`` so that overlapping lines stay apart.
+        Zeros (underflow) are not drawn: the line stops there.
     """
+    from unrolled.plot.style import LINESTYLES
+
     if ax is None:
         fig, ax = plt.subplots(figsize=(7, 4.2))
     else:
@@ -26,8 +33,10 @@ def norm_vs_distance(distances, norms, *, ax=None, title=None, ylabel=None):
     labels = list(norms)
     for i, label in enumerate(labels):
         values = np.asarray(norms[label], dtype=float)
-        color = cmap(0.85 * i / max(1, len(labels) - 1))   # dark to light, all readable
-        ax.semilogy(distances, np.where(values > 0, values, np.nan), lw=2, color=color, label=str(label))
+        color = cmap(0.85 * i / max(1, len(labels) - 1)) if colors is None else colors[i]
+        ls = LINESTYLES[i % len(LINESTYLES)] if linestyles is None else linestyles[i]
+        ax.semilogy(distances, np.where(values > 0, values, np.nan), lw=2, color=color,
+                    ls=ls, label=str(label))
     ax.set_xlabel("distance in time  $T - t$  (steps)")
     ax.set_ylabel(ylabel or r"$\|\partial L / \partial h_t\|$")
     ax.grid(True, which="major", alpha=0.3)
@@ -47,12 +56,15 @@ def cost_vs_length(lengths, seconds, mib=None, *, figsize=(10, 3.8)):
     seconds : dict ``label -> array (K,)`` of wall-clock seconds per pass.
     mib : optional dict ``label -> array (K,)`` of memory in MiB (e.g. saved activations).
     """
+    from unrolled.plot.style import LINESTYLES
+
     ncols = 2 if mib else 1
     fig, axes = plt.subplots(1, ncols, figsize=figsize if ncols == 2 else (figsize[0] / 2 + 1, figsize[1]))
     axes = np.atleast_1d(axes)
     markers = "osd^v"
     for i, (label, values) in enumerate(seconds.items()):
-        axes[0].plot(lengths, 1e3 * np.asarray(values), marker=markers[i % 5], lw=1.8, label=label)
+        axes[0].plot(lengths, 1e3 * np.asarray(values), marker=markers[i % 5], lw=1.8,
+                     ls=LINESTYLES[i % len(LINESTYLES)], label=label)
     axes[0].set_xlabel("sequence length $T$")
     axes[0].set_ylabel("time per forward + backward (ms)")
     axes[0].set_ylim(bottom=0)
@@ -60,7 +72,9 @@ def cost_vs_length(lengths, seconds, mib=None, *, figsize=(10, 3.8)):
     axes[0].grid(alpha=0.3)
     if mib:
         for i, (label, values) in enumerate(mib.items()):
-            axes[1].plot(lengths, values, marker=markers[i % 5], lw=1.8, label=label)
+            # Distinct styles: the lines can coincide (same memory per step).
+            axes[1].plot(lengths, values, marker=markers[i % 5], lw=1.8,
+                         ls=LINESTYLES[i % len(LINESTYLES)], ms=9 - 3 * i, label=label)
         axes[1].set_xlabel("sequence length $T$")
         axes[1].set_ylabel("memory kept for backward (MiB)")
         axes[1].set_ylim(bottom=0)

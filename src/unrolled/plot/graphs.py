@@ -9,7 +9,8 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 #: Colours of the three weight matrices of a vanilla RNN (colour-blind safe pairs).
-COLORS = {"xh": "#0072B2", "hh": "#D55E00", "hy": "#009E73", "node": "#f4f4f4", "text": "#222222"}
+COLORS = {"xh": "#0072B2", "hh": "#D55E00", "hy": "#009E73", "node": "#f4f4f4",
+          "text": "#222222", "fb": "#CC79A7", "decoder": "#fbeee0"}
 
 _BOX_W, _BOX_H = 0.9, 0.6
 
@@ -48,19 +49,32 @@ def _draw_folded(ax, x0=0.0):
     ax.text(x0 + 0.95, 1.3, "one step later", ha="left", va="center", fontsize=8, color="#666666")
 
 
-def _draw_unrolled(ax, steps, x0=0.0, dx=1.7, inputs=None, outputs=None, labels=True, initial=True):
-    """``steps`` copies of the cell, left to right from ``x0``; returns the last x."""
+def _draw_unrolled(ax, steps, x0=0.0, dx=1.7, inputs=None, outputs=None, labels=True,
+                   initial=True, feedback=None, fill=COLORS["node"], first=1):
+    """``steps`` copies of the cell, left to right from ``x0``; returns the last x.
+
+    ``inputs`` / ``outputs``: one bool per step (draw x_t / y_t); ``feedback``: one bool
+    per step, True where the input of that step is the previous step's output (a dashed
+    arrow from y_{t-1} to x_t). ``first`` is the index of the first step's label.
+    """
     inputs = [True] * steps if inputs is None else inputs
     outputs = [True] * steps if outputs is None else outputs
+    feedback = [False] * steps if feedback is None else feedback
     xs = [x0 + dx * (t + (1 if initial else 0)) for t in range(steps)]
     if initial:
         _box(ax, x0, 1.5, r"$h_0$", fill="white", edge="#999999")
     for t, x in enumerate(xs, start=1):
-        name = (lambda v: rf"${v}_{{{t}}}$") if labels else (lambda v: "")
-        _box(ax, x, 1.5, name("h"))
+        k = t + first - 1
+        name = (lambda v: rf"${v}_{{{k}}}$") if labels else (lambda v: "")
+        _box(ax, x, 1.5, name("h"), fill=fill)
         if inputs[t - 1]:
-            _box(ax, x, 0.0, name("x"), fill="#e8f1fa")
+            fed = feedback[t - 1]
+            _box(ax, x, 0.0, name("x"), fill="white" if fed else "#e8f1fa",
+                 edge=COLORS["fb"] if fed else "#555555")
             _arrow(ax, (x, 0.3), (x, 1.2), COLORS["xh"])
+            if fed:                      # the previous prediction becomes this input
+                _arrow(ax, (x - dx + _BOX_W / 2, 2.85), (x - _BOX_W / 2, 0.15),
+                       COLORS["fb"], ls="--")
         if outputs[t - 1]:
             _box(ax, x, 3.0, name("y"), fill="#e6f5ef")
             _arrow(ax, (x, 1.8), (x, 2.7), COLORS["hy"])
@@ -95,17 +109,41 @@ def folded_and_unrolled(steps=4, figsize=(10, 3.6)):
     return fig
 
 
-def mappings(steps=4, figsize=(12, 3.6)):
-    """Three uses of one unrolled cell: one-to-many, many-to-one, many-to-many."""
+def mappings(steps=4, figsize=(15, 3.6)):
+    """Four uses of unrolled cells, in the order chapter 1 lists them: many-to-one,
+    many-to-many, one-to-many (each prediction fed back as the next input, dashed) and
+    sequence-to-sequence (an encoder cell reads, a decoder cell, shaded, generates)."""
+    yes, no = [True] * steps, [False] * steps
     kinds = [
-        ("one-to-many\n(e.g. generate a sequence from a seed)", [True] + [False] * (steps - 1), [True] * steps),
-        ("many-to-one\n(e.g. classify a sentence)", [True] * steps, [False] * (steps - 1) + [True]),
-        ("many-to-many\n(e.g. tag every step)", [True] * steps, [True] * steps),
+        ("many-to-one\n(e.g. classify a sentence)", dict(outputs=no[1:] + [True])),
+        ("many-to-many\n(e.g. tag every step)", {}),
+        ("one-to-many\n(generate: each output is\nfed back as the next input)",
+         dict(feedback=[False] + yes[1:])),
+        ("sequence-to-sequence\n(encoder reads, decoder writes)", None),
     ]
-    fig, axes = plt.subplots(1, 3, figsize=figsize)
-    for ax, (title, ins, outs) in zip(axes, kinds):
-        last = _draw_unrolled(ax, steps, x0=0.0, dx=1.3, inputs=ins, outputs=outs, labels=False, initial=False)
-        ax.text(last / 2, -0.75, title, ha="center", va="top", fontsize=10, color="#444444")
-        _finish(ax, -0.6, last + 0.6, ymin=-1.6, ymax=3.4)
+    fig, axes = plt.subplots(1, 4, figsize=figsize,
+                             gridspec_kw={"width_ratios": [steps] * 3 + [6]})
+    dx = 1.3
+    for ax, (title, kw) in zip(axes, kinds):
+        if kw is None:                   # encoder (3 steps, no outputs), then decoder
+            enc = 3
+            last = _draw_unrolled(ax, enc, dx=dx, outputs=[False] * enc, labels=False,
+                                  initial=False)
+            dec = 3
+            x_dec = last + dx
+            last = _draw_unrolled(ax, dec, x0=x_dec, dx=dx, labels=False, initial=False,
+                                  feedback=[False] + [True] * (dec - 1),
+                                  fill=COLORS["decoder"])
+            _arrow(ax, (x_dec - dx + _BOX_W / 2, 1.5), (x_dec - _BOX_W / 2, 1.5),
+                   COLORS["hh"])
+            ax.text((x_dec - dx) / 2, 2.3, "encoder", ha="center", fontsize=9,
+                    color="#444444")
+            ax.text(x_dec + dx, 3.55, "decoder", ha="center", fontsize=9, color="#444444")
+        else:
+            last = _draw_unrolled(ax, steps, x0=0.0, dx=dx, labels=False, initial=False,
+                                  **kw)
+        ax.text(last / 2, -0.75, title, ha="center", va="top", fontsize=10,
+                color="#444444")
+        _finish(ax, -0.6, last + 0.6, ymin=-2.0, ymax=3.8)
     fig.tight_layout()
     return fig
