@@ -142,12 +142,19 @@ CODE_CELL_RE = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M
 
 
 def code_cell_lines(md):
-    """(line number, line) of every source line of the code cells of a MyST page
-    (cell options such as ``:tags:`` included: they are shown nowhere, but are short)."""
+    """(line number, line) of every source line of the code cells of a MyST page.
+    Cell options (``:tags:`` lines, or a ``---`` YAML block with a figure caption) are
+    shown nowhere, so they are skipped."""
     text = md.read_text()
     for match in CODE_CELL_RE.finditer(text):
         first = text.count("\n", 0, match.start(1)) + 1
-        for offset, line in enumerate(match.group(1).splitlines()):
+        lines = match.group(1).splitlines()
+        skip = 0
+        if lines and lines[0].strip() == "---":
+            skip = next((i + 1 for i in range(1, len(lines)) if lines[i].strip() == "---"), 0)
+        while skip < len(lines) and re.match(r"^:[\w-]+:", lines[skip]):
+            skip += 1
+        for offset, line in enumerate(lines[skip:], start=skip):
             yield first + offset, line
 
 
@@ -164,7 +171,9 @@ def test_code_cells_fit_80_columns(md):
 def test_code_cell_reader_finds_long_lines(tmp_path):
     page = tmp_path / "ch99_x.md"
     page.write_text("text " * 40 + "\n```{code-cell} ipython3\nx = 1\ny = '" + "a" * 90
-                    + "'\n```\n\n```python\n" + "b" * 100 + "\n```\n")
+                    + "'\n```\n\n```python\n" + "b" * 100 + "\n```\n"
+                    + "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: "
+                    + "c" * 90 + "\n---\n:tags: [x]\n" + "d = 2\n```\n")
     lines = list(code_cell_lines(page))
-    assert [n for n, _ in lines] == [3, 4]
+    assert [n for n, _ in lines] == [3, 4, 17]
     assert [len(line) > MAX_CODE_COLUMNS for _, line in lines] == [False, True]
