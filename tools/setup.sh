@@ -23,7 +23,7 @@ fi
 # MathJax for the website, from the npm registry (pinned in book/_ext/package.json and
 # package-lock.json; book/_ext/offline_mathjax.py copies it into the built site).
 mathjax_want=$(sed -n 's/.*"mathjax": *"\([^"]*\)".*/\1/p' book/_ext/package.json)
-mathjax_have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' book/_ext/node_modules/mathjax/package.json 2>/dev/null | head -1)
+mathjax_have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' book/_ext/node_modules/mathjax/package.json 2>/dev/null | head -1 || true)
 if [ "$mathjax_have" != "$mathjax_want" ]; then
     if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "setup: installing Debian's npm for MathJax"
