@@ -4,7 +4,7 @@
     graphs.folded_and_unrolled(steps=4)               # chapter 1: a cell and its unrolled graph
     graphs.mappings()                                 # chapter 1: one-to-many, many-to-one, ...
     gradients.norm_vs_distance(distances, norms)      # chapter 2: vanishing / exploding gradients
-    gradients.cost_vs_length(lengths, seconds, mib)   # chapter 2: time and memory of BPTT
+    gradients.bptt_cost(lengths, seconds, mib)        # chapter 2: time and memory of BPTT
     gates.heatmaps(...)                               # chapter 3: gate activations over time
     training.loss_curves(...)                         # chapters 3-4: losses against a baseline
     sequences.continuations(...)                      # chapters 5-7: sine continuations, predictions

@@ -47,7 +47,7 @@ def norm_vs_distance(distances, norms, *, ax=None, title=None, ylabel=None,
     return fig
 
 
-def cost_vs_length(lengths, seconds, mib=None, *, figsize=(10, 3.8)):
+def bptt_cost(lengths, seconds, mib=None, *, figsize=(10, 3.8)):
     """Time (and memory) of a forward and backward pass against sequence length.
 
     Parameters
