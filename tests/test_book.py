@@ -222,3 +222,53 @@ def test_quiet_patterns_match_what_they_must():
     assert REPR_RE.search("<torch._C.Generator at 0x7f3a2c1b5d30>")
     assert REPR_RE.search("<keras.src.callbacks.history.History object at 0x7f00aa>")
     assert not REPR_RE.search("PyTorch 2.13.0+cpu: cpu (CPU) | Keras 3.15.1")
+
+
+class _Figures(HTMLParser):
+    """Each executed image of a page, and whether it sits in a numbered <figure>."""
+
+    def __init__(self):
+        super().__init__()
+        self.open = []           # one entry per open <figure>: [image srcs, numbered?]
+        self.loose = []          # executed images outside any figure
+        self.unnumbered = []     # figures whose caption has no "Fig. N"
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "figure":
+            self.open.append([[], False])
+        elif tag == "img" and "_images/" in (attrs.get("src") or ""):
+            (self.open[-1][0] if self.open else self.loose).append(attrs["src"])
+        elif tag == "span" and self.open and "caption-number" in (attrs.get("class") or ""):
+            self.open[-1][1] = True
+
+    def handle_endtag(self, tag):
+        if tag == "figure" and self.open:
+            images, numbered = self.open.pop()
+            if images and not numbered:
+                self.unnumbered.extend(images)
+
+
+def test_chapter_figures_have_numbered_captions(pages):
+    """Every figure an executed cell draws on a chapter page is a numbered figure with a
+    caption (the cell's ``mystnb: figure: caption/name`` metadata), not a bare image with a
+    hand-written "Figure 4.1" paragraph beside it."""
+    bad = {}
+    for entry, (html, _) in pages.items():
+        if not (entry.startswith("book/") and re.match(r"ch\d\d_", Path(entry).name)):
+            continue
+        parser = _Figures()
+        parser.feed(html.read_text(encoding="utf-8"))
+        problems = [f"no caption: {src}" for src in parser.loose]
+        problems += [f"caption without a number: {src}" for src in parser.unnumbered]
+        if problems:
+            bad[entry] = problems
+    assert not bad, f"figures without a numbered caption: {bad}"
+
+
+def test_figure_parser_finds_a_bare_image():
+    parser = _Figures()
+    parser.feed('<figure><img src="../_images/a.png"><figcaption><p>'
+                '<span class="caption-number">Fig. 3 </span>x</p></figcaption></figure>'
+                '<div class="cell_output"><img src="../_images/b.png"></div>')
+    assert parser.loose == ["../_images/b.png"] and parser.unnumbered == []

@@ -177,3 +177,20 @@ def test_code_cell_reader_finds_long_lines(tmp_path):
     lines = list(code_cell_lines(page))
     assert [n for n, _ in lines] == [3, 4, 17]
     assert [len(line) > MAX_CODE_COLUMNS for _, line in lines] == [False, True, False]
+
+
+HAND_CAPTION_RE = re.compile(r"^\*\*(Figure|Fig\.) \d+(\.\d+)?\.?\*\*", re.M)
+
+
+@pytest.mark.parametrize("md", chapter_pages(), ids=lambda p: p.name)
+def test_figures_are_numbered_by_the_book(md):
+    """Captions belong to the figure cell (``mystnb: figure: caption/name``), which Sphinx
+    numbers across the book; a hand-written "**Figure 4.1.**" paragraph gives a second,
+    clashing numbering."""
+    hand = [m.group(0) for m in HAND_CAPTION_RE.finditer(md.read_text())]
+    assert not hand, f"{md.name}: hand-numbered captions {hand}; use the cell's caption"
+
+
+def test_hand_caption_pattern():
+    assert HAND_CAPTION_RE.search("text\n**Figure 4.1.** Gradient norm")
+    assert not HAND_CAPTION_RE.search("as {numref}`fig-ch04-z` shows, **Figure** is")
