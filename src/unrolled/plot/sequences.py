@@ -2,7 +2,7 @@
 
     from unrolled.plot import sequences
     sequences.continuations(predicted, observed=100, truth=waves)   # chapter 5: sine waves
-    sequences.predictions(y_true, {"model": y_pred})                # chapter 7: forecasts
+    sequences.forecast_lines(y_true, {"model": y_pred})             # chapter 7: forecasts
     sequences.accuracy_bars({"uni": 0.52, "bi": 0.99}, chance=0.5)  # chapter 7: accuracies
 
 Every function takes NumPy arrays (or anything ``np.asarray`` accepts), returns the
@@ -68,8 +68,11 @@ def continuations(predicted, observed, truth=None, title=None, ax=None, color=No
     return fig
 
 
-def predictions(y_true, preds, t=None, title=None, ylabel="value", ax=None):
-    """A target series and one or more predictions of it, on one axes.
+def forecast_lines(y_true, preds, t=None, title=None, ylabel="value", ax=None):
+    """A target series and one or more predictions of it, as lines on one axes.
+
+    (Not :func:`unrolled.plot.forecast.predictions`, chapter 9's dated forecasts
+    with error panels.)
 
     Args:
         y_true: ``(steps,)`` the true values.
@@ -89,7 +92,7 @@ def predictions(y_true, preds, t=None, title=None, ylabel="value", ax=None):
     for k, (label, y) in enumerate(preds.items()):
         y = np.asarray(y).ravel()
         if y.shape != y_true.shape:
-            raise ValueError(f"predictions: {label!r} has shape {y.shape}, expected {y_true.shape}")
+            raise ValueError(f"forecast_lines: {label!r} has shape {y.shape}, expected {y_true.shape}")
         ax.plot(t, y, color=_kind_color(label, k), lw=1.3, ls=style.LINESTYLES[k % 4],
                 label=label)
     ax.set_xlabel("time step")

@@ -104,72 +104,115 @@ def comparison_bars(results, metrics, *, logy=(), title=None, figsize=None):
     return fig
 
 
-def width_depth(sweeps, *, baseline=None, figsize=(10, 3.8)):
+def width_depth(sweeps, *, baseline=None, figsize=(10, 4.6)):
     """Chapter 6: a width/depth sweep over seeds, error against parameters and time
     against depth.
 
     Args:
         sweeps: ``{framework label: {(hidden, layers): run}}``, each run a dict with
             ``"params"`` (int), ``"mse"`` and ``"seconds"`` (one value per seed). The
-            framework label ("PyTorch", "Keras") picks the colour.
+            framework label ("PyTorch", "Keras") picks the colour
+            (``unrolled.plot.style.FRAMEWORK_COLORS``).
         baseline: a horizontal reference line for the error (predicting the mean).
 
-    Left panel: every seed as a small dot, the mean as a large marker (marker: layers);
-    a line joins the depths of one width. Right panel: median training time against
-    the number of layers, one line style per width.
+    One encoding in both panels and one legend under them: colour the framework,
+    marker the number of layers, line style and filling the width (the narrowest
+    filled, wider ones hollow). Left panel: every seed as a
+    small dot, the mean as a large marker, a line joining the depths of one width;
+    the x ticks name each shape with its parameter count (the first framework's).
+    Right panel: the fastest seed's training time against the number of layers (a
+    busy machine only adds to a time, so the fastest run is the best estimate). The frameworks
+    are drawn side by side (a small horizontal offset) so that no marker hides
+    another.
 
     Returns:
         The matplotlib ``Figure``.
     """
+    from matplotlib.lines import Line2D
+
     from .style import FRAMEWORK_COLORS, LINESTYLES, color
 
     fig, (ax_err, ax_time) = plt.subplots(1, 2, figsize=figsize)
     markers = {1: "o", 2: "s", 3: "^", 4: "D"}
     fw_key = {"pytorch": "torch", "torch": "torch", "keras": "keras"}
-    widths = sorted({h for runs in sweeps.values() for h, _ in runs})
+    cfgs_all = sorted({cfg for runs in sweeps.values() for cfg in runs})
+    widths = sorted({h for h, _ in cfgs_all})
+    depths = sorted({l for _, l in cfgs_all})
     style_of = {h: LINESTYLES[i % len(LINESTYLES)] for i, h in enumerate(widths)}
+
+    def face(c, hidden):  # the narrowest width filled, wider ones hollow
+        return c if hidden == widths[0] else "none"
+    n_fw = len(sweeps)
+    colors = {}
     for k, (label, runs) in enumerate(sweeps.items()):
         c = FRAMEWORK_COLORS.get(fw_key.get(label.lower(), ""), f"C{k}")
-        nudge = 0.96 if k == 0 else 1.04  # keep the two frameworks apart
+        colors[label] = c
+        shift = k - (n_fw - 1) / 2  # -0.5, +0.5 for two frameworks
+        nudge = 1.07 ** shift  # log x axis: a constant factor apart
         for hidden in widths:
             cfgs = sorted(cfg for cfg in runs if cfg[0] == hidden)
             if not cfgs:
                 continue
             xs = [runs[cfg]["params"] * nudge for cfg in cfgs]
             means = [float(np.mean(runs[cfg]["mse"])) for cfg in cfgs]
-            ax_err.plot(xs, means, color=c, ls=style_of[hidden], lw=1.2)
+            ax_err.plot(xs, means, color=c, ls=style_of[hidden], lw=1.2, zorder=2)
             for cfg, x_, m in zip(cfgs, xs, means):
                 seeds = np.asarray(runs[cfg]["mse"], dtype=float)
-                ax_err.scatter([x_] * len(seeds), seeds, color=c, s=10, alpha=0.5)
-                ax_err.scatter([x_], [m], color=c, marker=markers.get(cfg[1], "x"),
-                               s=60, edgecolor="white", zorder=3)
-                if k == 0:
-                    ax_err.annotate(f"{cfg[0]}×{cfg[1]}", (x_, m), xytext=(-6, 6),
-                                    textcoords="offset points", fontsize=8,
-                                    ha="right")
-            pts = [(cfg[1], float(np.median(runs[cfg]["seconds"]))) for cfg in cfgs]
-            ax_time.plot(*zip(*pts), color=c, ls=style_of[hidden],
-                         marker="o" if len(pts) > 1 else "D", ms=6 if len(pts) > 1 else 8,
-                         label=f"{label}, {hidden} units")
-        ax_err.plot([], [], color=c, lw=6, label=label)
+                ax_err.scatter([x_] * len(seeds), seeds, color=c, s=14, alpha=0.6,
+                               lw=0, zorder=3)
+                ax_err.scatter([x_], [m], marker=markers.get(cfg[1], "x"), s=70,
+                               facecolor=face(c, hidden),
+                               edgecolor="white" if hidden == widths[0] else c,
+                               lw=0.8 if hidden == widths[0] else 1.8, zorder=4)
+            layers = [cfg[1] + 0.06 * shift for cfg in cfgs]
+            secs = [float(np.min(runs[cfg]["seconds"])) for cfg in cfgs]
+            ax_time.plot(layers, secs, color=c, ls=style_of[hidden], lw=1.5, zorder=2)
+            for cfg, x_, t in zip(cfgs, layers, secs):
+                ax_time.scatter([x_], [t], marker=markers.get(cfg[1], "x"), s=70,
+                                facecolor=face(c, hidden),
+                                edgecolor="white" if hidden == widths[0] else c,
+                                lw=0.8 if hidden == widths[0] else 1.8, zorder=4)
     if baseline is not None:
-        ax_err.axhline(baseline, color=color("baseline"), linestyle=":", lw=1.5,
-                       label=f"predict the mean ({baseline:.3f})")
-    for layers in sorted({cfg[1] for runs in sweeps.values() for cfg in runs}):
-        ax_err.scatter([], [], color="0.4", marker=markers.get(layers, "x"), s=40,
-                       label=f"{layers} layer{'s' if layers > 1 else ''}")
-    ax_err.legend(fontsize=7.5, loc="lower left", ncol=2)
-    ax_err.set(xscale="log", yscale="log", xlabel="parameters",
-               ylabel="test MSE (dots: seeds)", title="error against size")
-    ax_err.xaxis.set_minor_formatter(plt.NullFormatter())
-    ax_time.set(xlabel="layers", ylabel="training seconds (median over seeds)",
+        ax_err.axhline(baseline, color=color("baseline"), linestyle=":", lw=1.5)
+    first = next(iter(sweeps.values()))
+    ticks = [cfg for cfg in cfgs_all if cfg in first]
+    ax_err.set_xscale("log")
+    ax_err.set_xticks([first[cfg]["params"] for cfg in ticks],
+                      [f"{h}×{l}\n{first[(h, l)]['params']:,}" for h, l in ticks],
+                      fontsize=8.5)
+    ax_err.xaxis.set_minor_locator(plt.NullLocator())
+    lo, hi = (min(first[c]["params"] for c in ticks), max(first[c]["params"] for c in ticks))
+    ax_err.set_xlim(lo / 1.4, hi * 1.4)
+    ax_err.set_yscale("log")
+    def plain(v, _):  # 0.02, 0.03, 0.05, 0.1, ... instead of 2 x 10^-2
+        return f"{v:g}" if f"{v:.0e}"[0] in "1235" else ""
+
+    ax_err.yaxis.set_major_formatter(plt.FuncFormatter(plain))
+    ax_err.yaxis.set_minor_formatter(plt.FuncFormatter(plain))
+    ax_err.tick_params(axis="y", which="minor", labelsize=8)
+    ax_err.set(xlabel="shape (units × layers) and parameters",
+               ylabel="test MSE", title="error against size")
+    ax_time.set(xlabel="layers", ylabel="training seconds (fastest seed)",
                 title="time against depth")
-    ax_time.set_xticks(sorted({cfg[1] for runs in sweeps.values() for cfg in runs}))
+    ax_time.set_xticks(depths)
     ax_time.set_ylim(bottom=0)
-    ax_time.legend(fontsize=7.5)
+    handles = [Line2D([], [], color=c, lw=6, label=label) for label, c in colors.items()]
+    handles += [Line2D([], [], color="0.35", marker=markers.get(l, "x"), ls="none", ms=8,
+                       label=f"{l} layer{'s' if l > 1 else ''} (mean)") for l in depths]
+    handles += [Line2D([], [], color="0.35", marker="o", ls="none", ms=4, alpha=0.6,
+                       label="one seed")]
+    handles += [Line2D([], [], color="0.35", ls=style_of[h], lw=1.5, marker="o", ms=7,
+                       markerfacecolor=face("0.35", h), markeredgewidth=1.5,
+                       label=f"{h} units") for h in widths]
+    if baseline is not None:
+        handles.append(Line2D([], [], color=color("baseline"), ls=":", lw=1.5,
+                              label=f"predict the mean ({baseline:.3f})"))
+    fig.legend(handles=handles, loc="lower center", ncol=(len(handles) + 1) // 2,
+               fontsize=9, frameon=False, bbox_to_anchor=(0.5, 0.0))
     for ax in (ax_err, ax_time):
         ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+        ax.grid(True, which="major", alpha=0.3)
+    fig.tight_layout(rect=(0, 0.13, 1, 1))
     return fig
 
 
