@@ -2,6 +2,7 @@
 the grader's error handling (fast tests; the round trips are in test_grading.py)."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,65 @@ def test_notebook_is_colab_ready(a):
     assert f'grade_me("{a}")' in last
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert 2 <= len(graded) <= 6
+
+
+WIDTH = 80  # as the chapters' code cells (tests/test_notebooks.py): the page fits at 1280 px
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_code_lines_fit_80_columns(a):
+    """Every code line of the exercise, its source and its grading source: setup cell,
+    answers, tests (hidden ones too) and the grade cell."""
+    long = []
+    for path in (ROOT / "exercises" / a / f"{a}.ipynb", tool.source_path(a),
+                 ROOT / "src" / "unrolled" / "_grading" / f"{a}.ipynb"):
+        for c in read(path).cells:
+            if c.cell_type != "code":
+                continue
+            gid = c.metadata.get("nbgrader", {}).get("grade_id") or c.get("id")
+            long += [f"{path.relative_to(ROOT)} [{gid}] {len(ln)}: {ln.strip()[:60]}"
+                     for ln in c.source.splitlines() if len(ln) > WIDTH]
+    assert not long, f"{len(long)} code lines over {WIDTH} columns:\n" + "\n".join(long)
+
+
+def test_setup_cell_fits_80_columns():
+    for names in ((), ("torch",), ("keras",), ("torch", "keras")):
+        assert max(len(ln) for ln in tool.setup_source(names).splitlines()) <= WIDTH
+
+
+def _defined(source):
+    return re.findall(r"^(?:def|class)\s+(\w+)", source, re.M)
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_dependent_questions_are_graded_on_their_own(a):
+    """A test cell that uses an earlier answer (directly, or through its own answer
+    calling it) runs on the course's reference (uses_reference + with_yours_as_well), and
+    tests/test_grading.py grades a wrong early answer of that assignment."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_tg", ROOT / "tests" / "test_grading.py")
+    wrong_early = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(wrong_early)
+    answers, own = {}, None
+    for c in read(tool.source_path(a)).cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            own = meta["grade_id"]
+            answers[own] = (_defined(c.source), c.source)
+        elif meta.get("grade"):
+            earlier = {n for g, (names, _) in answers.items() if g != own for n in names}
+            used = {n for n in earlier if re.search(rf"\b{n}\b", c.source)}
+            called = {n for n in earlier if re.search(rf"\b{n}\b", answers[own][1])}
+            if used or called:
+                assert a in wrong_early.WRONG_EARLY, (
+                    f"{a}: {meta['grade_id']} depends on {sorted(used | called)}: add a wrong "
+                    "early answer to WRONG_EARLY in tests/test_grading.py")
+            if called:
+                assert "uses_reference(" in c.source and "with_yours_as_well(" in c.source, (
+                    f"{a}: {own} calls {sorted(called)}; grade {meta['grade_id']} with the "
+                    "course's reference (unrolled.grading.uses_reference) and an unscored "
+                    "'with your own' check")
 
 
 def test_grade_me_is_silent_under_nbgrader(monkeypatch, capsys):

@@ -88,15 +88,17 @@ def frameworks(nb):
 def setup_source(names):
     """The exercise's setup cell: install on Colab, pin threads, report ``names`` only.
 
-    Like the chapters' (tools/notebooks.py), but ``unrolled.env.report`` gets the
+    Like the chapters' (tools/notebooks.py), 80 columns wide, but ``unrolled.env.report`` gets the
     frameworks the notebook uses, so a PyTorch-only exercise never imports TensorFlow.
     """
     return (
         "# Setup: on Colab, install the course package; everywhere, pin the CPU threads\n"
         "# (as the chapters do) and report the device.\n"
         "import subprocess, sys\n"
+        f'SPEC = "{install_spec()}"\n'
         'if "google.colab" in sys.modules:\n'
-        f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "{install_spec()}"], check=True)\n'
+        '    pip = [sys.executable, "-m", "pip", "install", "-q", SPEC]\n'
+        "    subprocess.run(pip, check=True)\n"
         "import unrolled.env\n"
         f"device = unrolled.env.report(frameworks={tuple(names)!r})"
     )
