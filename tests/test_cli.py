@@ -115,6 +115,7 @@ def test_interleaved_reports_median_and_spread():
 
     s = Stats.of([5.0, 1.0, 3.0, 2.0, 4.0])
     assert s["median"] == 3 and s["min"] == 1 and s["max"] == 5 and s["iqr"] > 0
+    assert s["rounds"] == [5.0, 1.0, 3.0, 2.0, 4.0]  # round order kept for ratios
     calls = []
     out = bench.interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
                             repeats=3, warmup=1, min_time=0)

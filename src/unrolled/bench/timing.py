@@ -13,18 +13,21 @@ __all__ = ["Stats", "interleaved", "torch_clock", "plain_clock"]
 
 
 class Stats(dict):
-    """``median``, ``q1``, ``q3``, ``iqr``, ``min``, ``max`` (ms per call) and the raw
-    ``times`` of the repeats."""
+    """``median``, ``q1``, ``q3``, ``iqr``, ``min``, ``max`` (ms per call), the
+    ``times`` of the repeats (sorted) and the same in round order (``rounds``: the
+    ``k``-th entries of two variants of one :func:`interleaved` call were timed in the
+    same round, so their ratio is a per-round ratio)."""
 
     @classmethod
     def of(cls, times):
+        rounds = list(times)
         times = sorted(times)
         if len(times) >= 4:
             q1, _, q3 = statistics.quantiles(times, n=4)
         else:
             q1, q3 = times[0], times[-1]
         return cls(median=statistics.median(times), q1=q1, q3=q3, iqr=q3 - q1,
-                   min=times[0], max=times[-1], times=times)
+                   min=times[0], max=times[-1], times=times, rounds=rounds)
 
 
 def plain_clock(fn, number, sync=None):
