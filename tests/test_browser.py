@@ -331,10 +331,9 @@ def test_math_typeset_offline(site, page):
 
 
 def test_nothing_clipped_at_desktop_width(site, page):
-    """At 1280 px, no code block, output, table or formula of a book page (chapters,
-    introduction, cheat sheet) is wider than the main column or scrolls sideways, in
-    either framework tab. The exercise pages are shown as learners receive the
-    notebooks and are not yet held to this (their counts are printed)."""
+    """At 1280 px, no code block, output, table or formula of any page (chapters,
+    exercises, introduction, cheat sheet) is wider than the main column or scrolls
+    sideways, in either framework tab."""
     page.set_viewport_size({"width": DESKTOP, "height": 900})
     problems, lines = [], []
     for entry in _pages():
@@ -344,8 +343,7 @@ def test_nothing_clipped_at_desktop_width(site, page):
             _choose(page, framework)
             info = page.evaluate(OVERFLOW_JS)
             counts.append(f"{framework} {len(info['over'])}/{info['checked']}")
-            if entry.startswith("book/"):
-                problems += [f"{entry} ({framework} tab): {o}" for o in info["over"]]
+            problems += [f"{entry} ({framework} tab): {o}" for o in info["over"]]
         lines.append(f"site: {entry}: overflowing blocks at {DESKTOP} px: " + ", ".join(counts))
     _choose(page, "torch")
     print("\n" + "\n".join(lines))
