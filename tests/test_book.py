@@ -266,6 +266,23 @@ def test_chapter_figures_have_numbered_captions(pages):
     assert not bad, f"figures without a numbered caption: {bad}"
 
 
+def test_figures_are_numbered_within_their_chapter(pages):
+    """The chapter parts of _toc.yml are numbered (sphinx-multitoc-numbering continues
+    the count across parts), so the k-th figure of chapter N reads "Fig. N.k", as in a
+    printed textbook, not a running count over the whole book."""
+    bad = {}
+    for entry, (html, _) in pages.items():
+        m = re.match(r"ch(\d\d)_", Path(entry).name)
+        if not (entry.startswith("book/") and m):
+            continue
+        numbers = re.findall(r'<span class="caption-number">Fig\. ([\d.]+) ',
+                             html.read_text(encoding="utf-8"))
+        want = [f"{int(m.group(1))}.{k}" for k in range(1, len(numbers) + 1)]
+        if numbers != want:
+            bad[entry] = numbers
+    assert not bad, f"figure numbers not of the form chapter.k: {bad}"
+
+
 def test_figure_parser_finds_a_bare_image():
     parser = _Figures()
     parser.feed('<figure><img src="../_images/a.png"><figcaption><p>'
