@@ -9,7 +9,7 @@ import numpy as np
 
 
 def norm_vs_distance(distances, norms, *, ax=None, title=None, ylabel=None,
-                     colors=None, linestyles=None):
+                     colors=None, linestyles=None, legend=True, fontsize=None):
     """Gradient norm against distance in time, one line per setting, log scale.
 
     Parameters
@@ -22,6 +22,10 @@ def norm_vs_distance(distances, norms, *, ax=None, title=None, ylabel=None,
         Default: a dark-to-light colour ramp, and line styles that cycle through
         ``unrolled.plot.style.LINESTYLES`` so that overlapping lines stay apart.
         Zeros (underflow) are not drawn: the line stops there.
+    legend : draw the legend in this axes (``False``: the caller draws one, e.g.
+        one ``fig.legend`` for several panels).
+    fontsize : optional size in points of the tick labels, axis labels, title and
+        legend (default: matplotlib's sizes, legend 9 pt).
     """
     from unrolled.plot.style import LINESTYLES
 
@@ -40,14 +44,22 @@ def norm_vs_distance(distances, norms, *, ax=None, title=None, ylabel=None,
     ax.set_xlabel("distance in time  $T - t$  (steps)")
     ax.set_ylabel(ylabel or r"$\|\partial L / \partial h_t\|$")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=9, title_fontsize=9, title=None, loc="best", ncol=1 if len(labels) < 6 else 2)
+    if fontsize is not None:
+        ax.tick_params(labelsize=fontsize)
+        ax.xaxis.label.set_size(fontsize)
+        ax.yaxis.label.set_size(fontsize)
+    if legend:
+        size = 9 if fontsize is None else fontsize
+        ax.legend(fontsize=size, title_fontsize=size, title=None, loc="best",
+                  ncol=1 if len(labels) < 6 else 2)
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=fontsize)
     fig.tight_layout()
     return fig
 
 
-def bptt_cost(lengths, seconds, mib=None, *, figsize=(10, 3.8)):
+def bptt_cost(lengths, seconds, mib=None, *, figsize=(10, 3.8), colors=None,
+              linestyles=None, markers=None, fontsize=None):
     """Time (and memory) of a forward and backward pass against sequence length.
 
     Parameters
@@ -55,31 +67,51 @@ def bptt_cost(lengths, seconds, mib=None, *, figsize=(10, 3.8)):
     lengths : array of shape ``(K,)``
     seconds : dict ``label -> array (K,)`` of wall-clock seconds per pass.
     mib : optional dict ``label -> array (K,)`` of memory in MiB (e.g. saved activations).
+    colors, linestyles, markers : optional dicts ``label -> colour / line style /
+        marker``, the same for a label in both panels (e.g. colour by framework,
+        ``unrolled.plot.style.FRAMEWORK_COLORS``, and line style and marker by layer).
+        Default: matplotlib's colour cycle, ``LINESTYLES`` and ``"osd^v"`` in turn.
+    fontsize : optional size in points of the tick labels, axis labels and legends
+        (default: matplotlib's sizes, legends 9 pt).
     """
     from unrolled.plot.style import LINESTYLES
+
+    def style_of(i, label):
+        kw = {"marker": (markers or {}).get(label, markers_cycle[i % 5]),
+              "ls": (linestyles or {}).get(label, LINESTYLES[i % len(LINESTYLES)])}
+        if colors and label in colors:
+            kw["color"] = colors[label]
+        return kw
+
+    markers_cycle = "osd^v"
+    legend_size = 9 if fontsize is None else fontsize
 
     ncols = 2 if mib else 1
     fig, axes = plt.subplots(1, ncols, figsize=figsize if ncols == 2 else (figsize[0] / 2 + 1, figsize[1]))
     axes = np.atleast_1d(axes)
-    markers = "osd^v"
     for i, (label, values) in enumerate(seconds.items()):
-        axes[0].plot(lengths, 1e3 * np.asarray(values), marker=markers[i % 5], lw=1.8,
-                     ls=LINESTYLES[i % len(LINESTYLES)], label=label)
+        axes[0].plot(lengths, 1e3 * np.asarray(values), lw=1.8, label=label,
+                     **style_of(i, label))
     axes[0].set_xlabel("sequence length $T$")
     axes[0].set_ylabel("time per forward + backward (ms)")
     axes[0].set_ylim(bottom=0)
-    axes[0].legend(fontsize=9)
+    axes[0].legend(fontsize=legend_size)
     axes[0].grid(alpha=0.3)
     if mib:
         for i, (label, values) in enumerate(mib.items()):
             # Distinct styles: the lines can coincide (same memory per step).
-            axes[1].plot(lengths, values, marker=markers[i % 5], lw=1.8,
-                         ls=LINESTYLES[i % len(LINESTYLES)], ms=9 - 3 * i, label=label)
+            axes[1].plot(lengths, values, lw=1.8, ms=9 - 3 * i, label=label,
+                         **style_of(i, label))
         axes[1].set_xlabel("sequence length $T$")
         axes[1].set_ylabel("memory kept for backward (MiB)")
         axes[1].set_ylim(bottom=0)
-        axes[1].legend(fontsize=9)
+        axes[1].legend(fontsize=legend_size)
         axes[1].grid(alpha=0.3)
+    if fontsize is not None:
+        for ax in axes:
+            ax.tick_params(labelsize=fontsize)
+            ax.xaxis.label.set_size(fontsize)
+            ax.yaxis.label.set_size(fontsize)
     fig.tight_layout()
     return fig
 

@@ -15,11 +15,13 @@ COLORS = {"xh": "#0072B2", "hh": "#D55E00", "hy": "#009E73", "node": "#f4f4f4",
 _BOX_W, _BOX_H = 0.9, 0.6
 
 
-def _box(ax, x, y, label, *, fill=COLORS["node"], edge="#555555", style="round,pad=0.02,rounding_size=0.12"):
+def _box(ax, x, y, label, *, fill=COLORS["node"], edge="#555555",
+         style="round,pad=0.02,rounding_size=0.12", fontsize=13):
     patch = FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle=style,
                            facecolor=fill, edgecolor=edge, linewidth=1.4, zorder=2)
     ax.add_patch(patch)
-    ax.text(x, y, label, ha="center", va="center", fontsize=13, color=COLORS["text"], zorder=3)
+    ax.text(x, y, label, ha="center", va="center", fontsize=fontsize, color=COLORS["text"],
+            zorder=3)
     return patch
 
 
@@ -50,12 +52,14 @@ def _draw_folded(ax, x0=0.0):
 
 
 def _draw_unrolled(ax, steps, x0=0.0, dx=1.7, inputs=None, outputs=None, labels=True,
-                   initial=True, feedback=None, fill=COLORS["node"], first=1):
+                   initial=True, feedback=None, fill=COLORS["node"], first=1,
+                   start=False):
     """``steps`` copies of the cell, left to right from ``x0``; returns the last x.
 
     ``inputs`` / ``outputs``: one bool per step (draw x_t / y_t); ``feedback``: one bool
     per step, True where the input of that step is the previous step's output (a dashed
     arrow from y_{t-1} to x_t). ``first`` is the index of the first step's label.
+    ``start``: the first input is a start symbol (a white box marked "start"), not data.
     """
     inputs = [True] * steps if inputs is None else inputs
     outputs = [True] * steps if outputs is None else outputs
@@ -69,8 +73,11 @@ def _draw_unrolled(ax, steps, x0=0.0, dx=1.7, inputs=None, outputs=None, labels=
         _box(ax, x, 1.5, name("h"), fill=fill)
         if inputs[t - 1]:
             fed = feedback[t - 1]
-            _box(ax, x, 0.0, name("x"), fill="white" if fed else "#e8f1fa",
-                 edge=COLORS["fb"] if fed else "#555555")
+            if start and t == 1:
+                _box(ax, x, 0.0, "start", fill="white", edge="#999999", fontsize=10)
+            else:
+                _box(ax, x, 0.0, name("x"), fill="white" if fed else "#e8f1fa",
+                     edge=COLORS["fb"] if fed else "#555555")
             _arrow(ax, (x, 0.3), (x, 1.2), COLORS["xh"])
             if fed:                      # the previous prediction becomes this input
                 _arrow(ax, (x - dx + _BOX_W / 2, 2.85), (x - _BOX_W / 2, 0.15),
@@ -109,10 +116,11 @@ def folded_and_unrolled(steps=4, figsize=(10, 3.6)):
     return fig
 
 
-def mappings(steps=4, figsize=(15, 3.6)):
-    """Four uses of unrolled cells, in the order chapter 1 lists them: many-to-one,
-    many-to-many, one-to-many (each prediction fed back as the next input, dashed) and
-    sequence-to-sequence (an encoder cell reads, a decoder cell, shaded, generates)."""
+def mappings(steps=4, figsize=(9, 6.2)):
+    """Four uses of unrolled cells, in the order chapter 1 lists them, on a 2 x 2 grid:
+    many-to-one, many-to-many, one-to-many (each prediction fed back as the next input,
+    dashed) and sequence-to-sequence (an encoder cell reads; a decoder cell, shaded,
+    starts from a start symbol and generates)."""
     yes, no = [True] * steps, [False] * steps
     kinds = [
         ("many-to-one\n(e.g. classify a sentence)", dict(outputs=no[1:] + [True])),
@@ -121,8 +129,13 @@ def mappings(steps=4, figsize=(15, 3.6)):
          dict(feedback=[False] + yes[1:])),
         ("sequence-to-sequence\n(encoder reads, decoder writes)", None),
     ]
-    fig, axes = plt.subplots(1, 4, figsize=figsize,
-                             gridspec_kw={"width_ratios": [steps] * 3 + [6]})
+    # Top row: two panels of `steps` steps; bottom row: `steps` steps, then the six
+    # steps of sequence-to-sequence, in widths that keep the bottom row's scale equal.
+    fig = plt.figure(figsize=figsize)
+    grid = fig.add_gridspec(2, steps + 6)
+    half = (steps + 6) // 2
+    axes = [fig.add_subplot(grid[0, :half]), fig.add_subplot(grid[0, half:]),
+            fig.add_subplot(grid[1, :steps]), fig.add_subplot(grid[1, steps:])]
     dx = 1.3
     for ax, (title, kw) in zip(axes, kinds):
         if kw is None:                   # encoder (3 steps, no outputs), then decoder
@@ -133,16 +146,17 @@ def mappings(steps=4, figsize=(15, 3.6)):
             x_dec = last + dx
             last = _draw_unrolled(ax, dec, x0=x_dec, dx=dx, labels=False, initial=False,
                                   feedback=[False] + [True] * (dec - 1),
-                                  fill=COLORS["decoder"])
+                                  fill=COLORS["decoder"], start=True)
             _arrow(ax, (x_dec - dx + _BOX_W / 2, 1.5), (x_dec - _BOX_W / 2, 1.5),
                    COLORS["hh"])
-            ax.text((x_dec - dx) / 2, 2.3, "encoder", ha="center", fontsize=9,
+            ax.text((x_dec - dx) / 2, 2.3, "encoder", ha="center", fontsize=11,
                     color="#444444")
-            ax.text(x_dec + dx, 3.55, "decoder", ha="center", fontsize=9, color="#444444")
+            ax.text(x_dec + dx, 3.55, "decoder", ha="center", fontsize=11,
+                    color="#444444")
         else:
             last = _draw_unrolled(ax, steps, x0=0.0, dx=dx, labels=False, initial=False,
                                   **kw)
-        ax.text(last / 2, -0.75, title, ha="center", va="top", fontsize=10,
+        ax.text(last / 2, -0.75, title, ha="center", va="top", fontsize=12,
                 color="#444444")
         _finish(ax, -0.6, last + 0.6, ymin=-2.0, ymax=3.8)
     fig.tight_layout()
