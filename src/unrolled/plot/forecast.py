@@ -23,7 +23,8 @@ from .style import LINESTYLES, color
 __all__ = ["splits", "predictions", "learning_curves", "error_difference",
            "by_horizon"]
 
-SPLIT_COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:purple"]
+# neutral shades, so that no part of a split reads as a model kind's colour
+SPLIT_COLORS = ["#1A1A1A", "#8C6D46", "#7F7F7F", "#B0B0B0"]
 BASELINE_WORDS = ("naive", "persistence", "climatology")
 
 
@@ -48,9 +49,11 @@ def splits(dates, values, parts, *, unit="steps", ylabel="value", title=None, fi
         ax.plot(dates[lo_draw:hi], values[lo_draw:hi], lw=1.1,
                 color=SPLIT_COLORS[i % len(SPLIT_COLORS)],
                 label=f"{name} ({hi - lo} {unit})")
+        if i > 0:   # where a part begins
+            ax.axvline(dates[lo], color="0.6", ls=":", lw=1.0)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(parts),
+    ax.legend(fontsize=10, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(parts),
               frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     if title:
@@ -98,7 +101,7 @@ def predictions(dates, truth, forecasts, *, errors=True, ylabel="value", title=N
             ax_err.plot(dates, pred - truth, **style)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8.5, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3,
+    ax.legend(fontsize=10, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3,
               frameon=False)
     if title:
         fig.suptitle(title)
@@ -134,7 +137,7 @@ def learning_curves(curves, *, ylabel="MSE (scaled units)", figsize=(9, 3.2)):
         ax.set_title(label)
         ax.set_xlabel("epoch")
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8.5, frameon=False)
+        ax.legend(fontsize=10, frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
     axes[0, 0].set_ylabel(ylabel)
     fig.tight_layout()
@@ -167,13 +170,13 @@ def error_difference(dates, differences, *, reference="the reference", window=12
                      fontsize=10)
         ax.grid(True, alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
-    axes[0, 0].legend(fontsize=8.5, frameon=False, loc="lower left")
+    axes[0, 0].legend(fontsize=10, frameon=False, loc="lower left")
     fig.supylabel(ylabel, fontsize=10)
     fig.tight_layout()
     return fig
 
 
-def by_horizon(horizons, models, baselines, *, ylabel="MSE", figsize=(7, 3.6)):
+def by_horizon(horizons, models, baselines, *, ylabel="MSE", figsize=(9, 4)):
     """Error against the forecast horizon.
 
     Parameters
@@ -183,21 +186,29 @@ def by_horizon(horizons, models, baselines, *, ylabel="MSE", figsize=(7, 3.6)):
     """
     horizons = np.asarray(horizons)
     fig, ax = plt.subplots(figsize=figsize)
+    # models: solid / dash-dot lines (baselines use dashed and dotted), bands
+    # filled / hatched, so that two overlapping bands stay apart
+    model_ls, markers = ["-", "-."], ["o", "s"]
     for i, (label, runs) in enumerate(models.items()):
         runs = np.atleast_2d(np.asarray(runs, dtype=float))
-        ls = LINESTYLES[i % len(LINESTYLES)]
-        ax.plot(horizons, runs.mean(0), color=color("lstm"), ls=ls, marker="o",
-                ms=3.5, lw=1.8, label=f"LSTM, {label}")
-        ax.fill_between(horizons, runs.min(0), runs.max(0), color=color("lstm"),
-                        alpha=0.15, lw=0)
+        ax.plot(horizons, runs.mean(0), color=color("lstm"),
+                ls=model_ls[i % 2], marker=markers[i % 2], ms=4, lw=1.8,
+                label=f"LSTM, {label}")
+        if i % 2 == 0:
+            ax.fill_between(horizons, runs.min(0), runs.max(0),
+                            color=color("lstm"), alpha=0.15, lw=0)
+        else:
+            ax.fill_between(horizons, runs.min(0), runs.max(0),
+                            facecolor="none", edgecolor=color("lstm"),
+                            alpha=0.5, hatch="///", lw=0)
     for i, (label, err) in enumerate(baselines.items()):
         ax.plot(horizons, err, color=color("baseline"),
-                ls=LINESTYLES[(i + 1) % len(LINESTYLES)], lw=1.6, label=label)
+                ls=("--", ":")[i % 2], lw=1.6, label=label)
     ax.set_xlabel("months ahead")
     ax.set_xticks(horizons)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8.5, frameon=False)
+    ax.legend(fontsize=10, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

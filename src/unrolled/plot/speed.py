@@ -77,9 +77,11 @@ def ratios(rows, *, passes=PASSES, kinds=None, ax=None, title=None, figsize=None
     ax.set_xlim(0, top * 1.2)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right")
+    # above the axes, right of a left-aligned title: it hides no bar or whisker
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(passes),
+              frameon=False, borderaxespad=0.2)
     if title:
-        ax.set_title(title)
+        ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig
 
@@ -120,29 +122,33 @@ def breakdown(parts, wholes, *, unit="µs per step", title=None, figsize=(9, 3.4
     return fig
 
 
-def tricks(panels, *, figsize=None, ylabel="time with / time without"):
+def tricks(panels, *, figsize=None, ylabel="time with / time without", clip=2.0):
     """One panel per trick: ``[(title, {size label: spread of ratios}), ...]``.
 
     Each bar is the ratio of the time with the trick to the time without it at one
     size (below the dotted line at 1: the trick pays), whiskers min-max over rounds.
+    A whisker longer than ``clip`` times the panel's largest median (one slow round)
+    is cut at the top of the panel, with its value written there.
     """
     n = len(panels)
     fig, axes = plt.subplots(1, n, figsize=figsize or (3.3 * n, 3.8), squeeze=False)
     for ax, (title, bars) in zip(axes[0], panels):
         labels = list(bars)
-        top = 1.0
-        for i, lab in enumerate(labels):
-            med, lo, hi = _mmm(bars[lab])
-            ax.bar(i, med, width=0.6, yerr=[[med - lo], [hi - med]],
+        spreads = [_mmm(bars[lab]) for lab in labels]
+        cap = clip * max([1.0] + [m for m, _, _ in spreads])
+        top = max([1.0] + [min(hi, cap) for _, _, hi in spreads])
+        for i, (med, lo, hi) in enumerate(spreads):
+            shown = min(hi, cap)
+            ax.bar(i, med, width=0.6, yerr=[[med - lo], [shown - med]],
                    error_kw=dict(ecolor="0.25", lw=1.2, capsize=3),
                    **_bar_kw("forward", "lstm"))
-            ax.annotate(f"{med:.2f}", (i, hi), xytext=(0, 3),
+            label = f"{med:.2f}" if hi <= cap else f"{med:.2f}\n(max {hi:.2f} ↑)"
+            ax.annotate(label, (i, shown), xytext=(0, 3),
                         textcoords="offset points", ha="center")
-            top = max(top, hi)
         ax.axhline(1.0, color=style.color("baseline"), ls=":", lw=1.5)
         ax.set_xticks(range(len(labels)))
         ax.set_xticklabels(labels)
-        ax.set_ylim(0, top * 1.2)
+        ax.set_ylim(0, top * 1.3)
         ax.set_title(title)
         ax.grid(axis="x", visible=False)
     axes[0][0].set_ylabel(ylabel)
@@ -156,7 +162,8 @@ def cost_vs_length(rows, *, title=None, figsize=(10, 4.2)):
     ``rows``: the output of :func:`unrolled.bench.bench_lengths`. One line per
     (framework, device, layer, built-in / ours): colour per framework
     (``style.FRAMEWORK_COLORS``), solid for the built-in and dashed for ours; memory
-    only where it was measured (PyTorch). Straight lines mean cost linear in ``T``.
+    only where it was measured (PyTorch). Points are joined by lines; a cost linear
+    in ``T`` lies on a straight line.
     """
     series = {}
     for r in rows:
