@@ -119,7 +119,8 @@ def width_depth(sweeps, *, baseline=None, figsize=(10, 4.6)):
     marker the number of layers, line style and filling the width (the narrowest
     filled, wider ones hollow). Left panel: every seed as a
     small dot, the mean as a large marker, a line joining the depths of one width;
-    the x ticks name each shape with its parameter count (the first framework's).
+    the x ticks name each shape with its parameter counts (every framework's, one
+    per line in the order of ``sweeps``; one number where they all agree).
     Right panel: the fastest seed's training time against the number of layers (a
     busy machine only adds to a time, so the fastest run is the best estimate). The frameworks
     are drawn side by side (a small horizontal offset) so that no marker hides
@@ -177,9 +178,12 @@ def width_depth(sweeps, *, baseline=None, figsize=(10, 4.6)):
     first = next(iter(sweeps.values()))
     ticks = [cfg for cfg in cfgs_all if cfg in first]
     ax_err.set_xscale("log")
+    def tick_label(cfg):  # every framework's count, one per line if they differ
+        counts = [f"{runs[cfg]['params']:,}" for runs in sweeps.values() if cfg in runs]
+        return f"{cfg[0]}×{cfg[1]}\n" + "\n".join(dict.fromkeys(counts))
+
     ax_err.set_xticks([first[cfg]["params"] for cfg in ticks],
-                      [f"{h}×{l}\n{first[(h, l)]['params']:,}" for h, l in ticks],
-                      fontsize=8.5)
+                      [tick_label(cfg) for cfg in ticks], fontsize=10)
     ax_err.xaxis.set_minor_locator(plt.NullLocator())
     lo, hi = (min(first[c]["params"] for c in ticks), max(first[c]["params"] for c in ticks))
     ax_err.set_xlim(lo / 1.4, hi * 1.4)
@@ -189,8 +193,9 @@ def width_depth(sweeps, *, baseline=None, figsize=(10, 4.6)):
 
     ax_err.yaxis.set_major_formatter(plt.FuncFormatter(plain))
     ax_err.yaxis.set_minor_formatter(plt.FuncFormatter(plain))
-    ax_err.tick_params(axis="y", which="minor", labelsize=8)
-    ax_err.set(xlabel="shape (units × layers) and parameters",
+    ax_err.tick_params(axis="y", which="minor", labelsize=10)
+    ax_err.set(xlabel="shape (units × layers), parameters ("
+               + ", then ".join(sweeps) + ")",
                ylabel="test MSE", title="error against size")
     ax_time.set(xlabel="layers", ylabel="training seconds (fastest seed)",
                 title="time against depth")
